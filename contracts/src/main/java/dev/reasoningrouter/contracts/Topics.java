@@ -1,0 +1,39 @@
+package dev.reasoningrouter.contracts;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+/** The platform's Kafka topics. Keys are request ids; results are keyed {@code batchId/customId}. */
+public final class Topics {
+    public static final String REQUESTS = "rr.requests";
+    public static final String JOBS_FAST = "rr.jobs.fast";
+    public static final String JOBS_REASONING = "rr.jobs.reasoning";
+    /** Compacted: the latest result per key is the answer. */
+    public static final String RESULTS = "rr.results";
+    public static final String DLQ = "rr.dlq";
+
+    public static final List<String> ALL = List.of(REQUESTS, JOBS_FAST, JOBS_REASONING, RESULTS, DLQ);
+
+    private Topics() {}
+
+    /** Topic definitions with the given partition count; replication 1 suits a single-node broker. */
+    public static List<NewTopic> definitions(int partitions, short replication) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
+        }
+        return ALL.stream().map(name -> {
+            NewTopic topic = new NewTopic(name, partitions, replication);
+            if (name.equals(RESULTS)) {
+                topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            }
+            return topic;
+        }).toList();
+    }
+
+    /** Key of a result record: {@code batchId/customId}, or the request id for requests outside a batch. */
+    public static String resultKey(String batchId, String customId, String requestId) {
+        return batchId == null || batchId.isBlank() ? requestId : batchId + "/" + (customId == null ? requestId : customId);
+    }
+}
