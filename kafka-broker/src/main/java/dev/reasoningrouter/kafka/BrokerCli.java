@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * {@code java -cp kafka-broker.jar:broker-lib/* dev.reasoningrouter.kafka.BrokerCli start|stop|status|wipe}.
+ * {@code java -cp kafka-broker.jar:contracts.jar:broker-lib/* dev.reasoningrouter.kafka.BrokerCli start|stop|status|wipe}.
  * Options: {@code --run-dir DIR --port N --controller-port N --lib DIR --partitions N --heap SIZE},
  * defaulting to RR_KAFKA_RUN_DIR, RR_KAFKA_PORT (9092), RR_KAFKA_CONTROLLER_PORT (port+1),
  * RR_KAFKA_LIB, RR_KAFKA_PARTITIONS (3) and RR_KAFKA_HEAP (768m). Exit code 0 on success, 1 when
