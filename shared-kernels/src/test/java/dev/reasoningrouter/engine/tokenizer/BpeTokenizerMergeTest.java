@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** BPE merge order and vocabulary checks on small hand-made vocabularies, where the answer is known by hand. */
-class BpeMergeTest {
+class BpeTokenizerMergeTest {
 
     private static String[] pieces(BpeTokenizer tok, String text) {
         return Arrays.stream(tok.encode(text)).mapToObj(tok::tokenText).toArray(String[]::new);
