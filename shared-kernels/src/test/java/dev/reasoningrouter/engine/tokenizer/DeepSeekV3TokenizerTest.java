@@ -73,6 +73,23 @@ class DeepSeekV3TokenizerTest {
         assertThat(fromGguf.decode(expected)).isEqualTo(text);
     }
 
+    @Test
+    void encodesRandomStringsExactlyAsTheReferenceImplementation() {
+        List<String> mismatches = new ArrayList<>();
+        int n = 0;
+        for (JsonNode c : TestData.json("deepseek-v3-random-ids.json").path("cases")) {
+            String text = c.path("text").asString();
+            int[] expected = TestData.ints(c.path("ids"));
+            int[] actual = tok.encode(text);
+            if (!Arrays.equals(expected, actual) || !tok.decode(actual).equals(text)) {
+                mismatches.add(text + " -> " + Arrays.toString(actual) + ", expected " + Arrays.toString(expected));
+            }
+            n++;
+        }
+        assertThat(n).isEqualTo(500);
+        assertThat(mismatches).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "",
