@@ -313,7 +313,8 @@ public final class BpeTokenizer implements Tokenizer {
         }
         int total = 0;
         for (int id : ids) {
-            total += tokenBytes(id).length;
+            checkTokenId(id);
+            total += tokenBytes[id].length;
         }
         byte[] all = new byte[total];
         int at = 0;
@@ -325,19 +326,23 @@ public final class BpeTokenizer implements Tokenizer {
         return Utf8.decodeLossy(all, total);
     }
 
-    /** The raw bytes of a token; callers must not modify the returned array. */
+    /** The raw bytes of a token (a copy). */
     @Override
     public byte[] tokenBytes(int id) {
+        checkTokenId(id);
+        return tokenBytes[id].clone();
+    }
+
+    private void checkTokenId(int id) {
         if (id < 0 || id >= tokenBytes.length) {
             throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (0.."
                     + (tokenBytes.length - 1) + ")");
         }
-        return tokenBytes[id];
     }
 
     /** The token's string as the vocabulary stores it (byte-to-unicode form for ordinary tokens). */
     public String tokenText(int id) {
-        tokenBytes(id);
+        checkTokenId(id);
         return tokens[id];
     }
 

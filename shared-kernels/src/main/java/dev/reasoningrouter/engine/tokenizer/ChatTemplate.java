@@ -65,7 +65,9 @@ public final class ChatTemplate {
     /**
      * The template a vocabulary's model was trained with: from its {@code tokenizer.chat_template} when
      * present (recognised by its text), else from its pre-tokenizer ({@code deepseek-v3} or {@code deepseek-llm}).
-     * BOS and EOS are the vocabulary's own tokens.
+     * BOS and EOS are the vocabulary's own tokens. Later templates that use the V3 role tokens (V3-0324, R1)
+     * are taken as {@code deepseek-v3}; they differ from it in details (where {@code <｜Assistant｜>} goes when no
+     * generation prompt is asked for, R1's opening {@code <think>}) that this class does not reproduce.
      */
     public static ChatTemplate forVocabulary(TokenizerVocabulary v) {
         String bos = v.bosId() >= 0 ? v.tokens().get(v.bosId()) : DEFAULT_BOS;
