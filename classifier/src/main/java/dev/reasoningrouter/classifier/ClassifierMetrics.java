@@ -9,7 +9,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The classifier's meters: {@code rr.classifier.latency} (timer with percentiles and histogram),
+ * The classifier's meters: {@code rr.classifier.latency} (timer histogram), {@code
+ * rr.classifier.latency.percentiles} (p50/p90/p99),
  * {@code rr.classifier.routes} (counter by route), {@code rr.classifier.score} (score histogram),
  * {@code rr.classifier.dead.letters}. The {@code channel} tag says rest or kafka.
  */
@@ -23,14 +24,24 @@ public final class ClassifierMetrics {
     }
 
     public void record(Classification c, String channel) {
+        long nanos = (long) (c.latencyMs() * 1e6);
+        // Prometheus cannot carry client-side percentiles on a histogram, hence two meters: the histogram
+        // aggregates across replicas (histogram_quantile), the summary gives this replica's p50/p90/p99.
         Timer.builder("rr.classifier.latency")
                 .description("time to classify one query (embedding + heads)")
                 .tag("channel", channel)
-                .publishPercentiles(0.5, 0.9, 0.99)
                 .publishPercentileHistogram()
                 .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(15), Duration.ofMillis(50))
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(2))
                 .register(registry)
-                .record((long) (c.latencyMs() * 1e6), TimeUnit.NANOSECONDS);
+                .record(nanos, TimeUnit.NANOSECONDS);
+        Timer.builder("rr.classifier.latency.percentiles")
+                .description("time to classify one query, client-side percentiles")
+                .tag("channel", channel)
+                .publishPercentiles(0.5, 0.9, 0.99)
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
         Counter.builder("rr.classifier.routes")
                 .description("classified queries by route")
                 .tag("route", c.route())
@@ -41,7 +52,6 @@ public final class ClassifierMetrics {
                 .description("complexity score distribution")
                 .tag("channel", channel)
                 .serviceLevelObjectives(SCORE_BUCKETS)
-                .publishPercentiles(0.1, 0.5, 0.9)
                 .register(registry)
                 .record(c.score());
         if (c.windows() > 1) {
