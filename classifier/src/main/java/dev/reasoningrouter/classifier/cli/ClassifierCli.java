@@ -6,6 +6,7 @@ import dev.reasoningrouter.classifier.model.Classification;
 import dev.reasoningrouter.classifier.model.ComplexityClassifier;
 import dev.reasoningrouter.classifier.model.ComplexityModel;
 import dev.reasoningrouter.classifier.model.MiniLmEmbedder;
+import dev.reasoningrouter.classifier.model.ExtraFeatures;
 import dev.reasoningrouter.classifier.model.ModelStore;
 import dev.reasoningrouter.classifier.model.StructuralFeatures;
 import dev.reasoningrouter.classifier.training.CachingEmbedder;
@@ -32,10 +33,10 @@ import tools.jackson.databind.json.JsonMapper;
  * The classifier's offline commands, without the web server:
  * <pre>
  * train [--seed N] [--out PATH] [--train FILE] [--dev FILE] [--embedding all-minilm-l6-v2-q|all-minilm-l6-v2]
- *       [--features none|all|NAME,...] [--l2 X] [--iterations N] [--target-recall R] [--no-cache]
+ *       [--features none|structural|anchors|NAME,...] [--l2 X] [--iterations N] [--target-recall R] [--no-cache]
  * eval FILE [--json] [--threshold T] [--model PATH]
  * classify TEXT [--threshold T] [--model PATH]
- * loso [--seed N] [--train FILE] [--dev FILE] [--embedding ID] [--features none|all|NAME,...] [--l2 X] [--iterations N] [--no-cache]
+ * loso [--seed N] [--train FILE] [--dev FILE] [--embedding ID] [--features none|structural|anchors|NAME,...] [--l2 X] [--iterations N] [--no-cache]
  * bench [--chars N] [--iterations N] [--threads N] [--model PATH]
  * </pre>
  * Paths default to the repository layout (run from the repository root or from {@code classifier/}).
@@ -44,13 +45,16 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ClassifierCli {
     private static final String USAGE = """
             usage: ClassifierCli <command> [options]
-              train [--seed N] [--out PATH] [--train FILE] [--dev FILE] [--embedding ID] [--features none|all|NAME,...] [--l2 X] [--iterations N]
+              train [--seed N] [--out PATH] [--train FILE] [--dev FILE] [--embedding ID] [--features none|structural|anchors|NAME,...] [--l2 X] [--iterations N]
                     [--target-recall R] [--no-cache]
               eval FILE [--json] [--threshold T] [--model PATH]
               classify TEXT [--threshold T] [--model PATH]
-              loso [--seed N] [--train FILE] [--dev FILE] [--embedding ID] [--features none|all|NAME,...] [--l2 X] [--iterations N] [--no-cache]
+              loso [--seed N] [--train FILE] [--dev FILE] [--embedding ID] [--features none|structural|anchors|NAME,...] [--l2 X] [--iterations N] [--no-cache]
               bench [--chars N] [--iterations N] [--threads N] [--model PATH]
             embedding ids: all-minilm-l6-v2-q (default), all-minilm-l6-v2""";
+
+    /** The features of the committed model (chosen by leave-one-source-out, see the README). */
+    static final String DEFAULT_FEATURES = "anchors";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -160,7 +164,7 @@ public final class ClassifierCli {
         Trainer trainer = new Trainer(embedder, MiniLmEmbedder.DEFAULT_WINDOW_TOKENS);
         List<LeaveOneSourceOut.Row> rows = new LeaveOneSourceOut(trainer, options).run(train, dev);
         embedder.save();
-        out.printf("leave-one-source-out (%s, structural features: %s, seed %d)%n", embedder.name(),
+        out.printf("leave-one-source-out (%s, extra features: %s, seed %d)%n", embedder.name(),
                 options.structural().isEmpty() ? "none" : String.join(",", options.structural()), options.seed());
         out.print(LeaveOneSourceOut.toText(rows));
         return 0;
@@ -211,13 +215,19 @@ public final class ClassifierCli {
 
     private Trainer.Options options(Args a) {
         long seed = a.integer("--seed", 42);
-        String features = a.string("--features", "none");
+        String features = a.string("--features", DEFAULT_FEATURES);
         List<String> structural = switch (features) {
             case "none" -> List.of();
-            case "all" -> StructuralFeatures.NAMES;
+            case "structural" -> StructuralFeatures.NAMES;
+            case "anchors" -> List.of(ExtraFeatures.ANCHOR_REASONING, ExtraFeatures.ANCHOR_ROUTINE);
             default -> List.of(features.split(","));
         };
-        structural.forEach(StructuralFeatures::indexOf);
+        for (String name : structural) {
+            if (!ExtraFeatures.known(name)) {
+                throw new IllegalArgumentException("unknown feature '" + name + "'; known: " + StructuralFeatures.NAMES + ", "
+                        + ExtraFeatures.ANCHOR_REASONING + ", " + ExtraFeatures.ANCHOR_ROUTINE);
+            }
+        }
         Double l2 = a.dbl("--l2");
         int iterations = a.integer("--iterations", HeadTrainer.Hyper.DEFAULT.iterations());
         Double target = a.dbl("--target-recall");

@@ -11,9 +11,11 @@ import java.util.Map;
  * @param version            content-derived id: the same training run always gives the same version
  * @param embedding          encoder id, see {@link MiniLmEmbedder.Variant}
  * @param windowTokens       encoder window (word pieces, with the two special tokens)
- * @param structuralFeatures names of the structural features appended to the embedding (empty: none)
+ * @param structuralFeatures names of the extra features appended to the embedding (empty: none), see
+ *                           {@link ExtraFeatures}
  * @param structuralMean     per-feature mean on the training set (standardisation)
  * @param structuralStd      per-feature standard deviation on the training set
+ * @param anchors            anchor descriptions for the anchor-similarity features (null when unused)
  * @param route              logistic head for P(reasoning)
  * @param taskTypes          task-type labels, in the order of the task head's rows
  * @param task               softmax head for the task type
@@ -30,6 +32,7 @@ public record ComplexityModel(
         List<String> structuralFeatures,
         double[] structuralMean,
         double[] structuralStd,
+        Anchors anchors,
         LinearHead route,
         List<String> taskTypes,
         SoftmaxHead task,
@@ -43,6 +46,9 @@ public record ComplexityModel(
     public int featureDimension(int embeddingDimension) {
         return embeddingDimension + structuralFeatures.size();
     }
+
+    /** Short descriptions of each class; see {@link ExtraFeatures}. */
+    public record Anchors(List<String> reasoning, List<String> routine) {}
 
     /** sigmoid(w . x + b). */
     public record LinearHead(float[] weights, double bias) {

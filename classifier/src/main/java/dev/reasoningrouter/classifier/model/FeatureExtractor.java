@@ -1,18 +1,15 @@
 package dev.reasoningrouter.classifier.model;
 
-import java.util.List;
-
-/** Builds the head's input: the sentence embedding followed by the standardised structural features. */
+/** Builds the head's input: the sentence embedding followed by the standardised extra features. */
 public final class FeatureExtractor {
     private final TextEmbedder embedder;
-    private final List<String> structural;
+    private final ExtraFeatures extra;
     private final double[] mean;
     private final double[] std;
 
-    public FeatureExtractor(TextEmbedder embedder, List<String> structuralFeatures, double[] mean, double[] std) {
+    public FeatureExtractor(TextEmbedder embedder, ExtraFeatures extra, double[] mean, double[] std) {
         this.embedder = embedder;
-        structuralFeatures.forEach(StructuralFeatures::indexOf); // fails early on a name this build lacks
-        this.structural = List.copyOf(structuralFeatures);
+        this.extra = extra;
         this.mean = mean;
         this.std = std;
     }
@@ -22,12 +19,13 @@ public final class FeatureExtractor {
             throw new IllegalArgumentException("model " + model.version() + " was trained on embedding '"
                     + model.embedding() + "' but the embedder is '" + embedder.name() + "'");
         }
-        return new FeatureExtractor(embedder, model.structuralFeatures(), model.structuralMean(), model.structuralStd());
+        return new FeatureExtractor(embedder, new ExtraFeatures(model.structuralFeatures(), model.anchors(), embedder),
+                model.structuralMean(), model.structuralStd());
     }
 
     public Features extract(String text) {
         TextEmbedder.EmbeddedText e = embedder.embed(text);
-        return new Features(combine(e.vector(), StructuralFeatures.select(text, structural), mean, std), e);
+        return new Features(combine(e.vector(), extra.raw(text, e.vector()), mean, std), e);
     }
 
     /** Concatenates an embedding and raw structural features, standardising the latter. */

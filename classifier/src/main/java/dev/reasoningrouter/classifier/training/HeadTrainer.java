@@ -17,7 +17,10 @@ public final class HeadTrainer {
      * @param l2 weight decay (not applied to biases)
      */
     public record Hyper(int iterations, double learningRate, double l2) {
-        public static final Hyper DEFAULT = new Hyper(400, 0.05, 1e-4);
+        /** Route head: l2 1e-3 traded a little dev AUC for much better accuracy on unseen sources (README). */
+        public static final Hyper DEFAULT = new Hyper(400, 0.05, 1e-3);
+        /** Task head: its labels are source-derived anyway, a lighter penalty fits them better. */
+        public static final double TASK_L2 = 1e-4;
     }
 
     private final Hyper hyper;

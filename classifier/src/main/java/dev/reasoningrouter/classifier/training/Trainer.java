@@ -6,7 +6,7 @@ import dev.reasoningrouter.classifier.model.ComplexityModel.LengthBaseline;
 import dev.reasoningrouter.classifier.model.ComplexityModel.LinearHead;
 import dev.reasoningrouter.classifier.model.ComplexityModel.SoftmaxHead;
 import dev.reasoningrouter.classifier.model.FeatureExtractor;
-import dev.reasoningrouter.classifier.model.StructuralFeatures;
+import dev.reasoningrouter.classifier.model.ExtraFeatures;
 import dev.reasoningrouter.classifier.model.TextEmbedder;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -21,15 +21,11 @@ public final class Trainer {
 
     /**
      * @param seed         seeds the initial weights
-     * @param structural   names of the structural features appended to the embedding (empty: none)
+     * @param structural   names of the extra features appended to the embedding (empty: none), see ExtraFeatures
      * @param hyper        optimiser settings
      * @param targetRecall calibration goal: reasoning recall on dev at least this, at the highest threshold
      */
-    public record Options(long seed, List<String> structural, HeadTrainer.Hyper hyper, double targetRecall) {
-        public static Options defaults(long seed) {
-            return new Options(seed, List.of(), HeadTrainer.Hyper.DEFAULT, 0.95);
-        }
-    }
+    public record Options(long seed, List<String> structural, HeadTrainer.Hyper hyper, double targetRecall) {}
 
     private final TextEmbedder embedder;
     private final int windowTokens;
@@ -42,7 +38,9 @@ public final class Trainer {
     public ComplexityModel train(List<Example> train, List<Example> dev, Options options, String trainName, String devName) {
         // Structural standardisation from the training set only.
         int k = options.structural().size();
-        double[][] rawTrain = structural(train, options.structural());
+        ComplexityModel.Anchors anchors = usesAnchors(options.structural()) ? ExtraFeatures.DEFAULT_ANCHORS : null;
+        ExtraFeatures extra = new ExtraFeatures(options.structural(), anchors, embedder);
+        double[][] rawTrain = structural(train, extra);
         double[] mean = new double[k];
         double[] std = new double[k];
         for (int j = 0; j < k; j++) {
@@ -67,11 +65,12 @@ public final class Trainer {
             String t = TaskLabeler.label(train.get(i));
             taskY[i] = t == null ? -1 : TaskLabeler.TASK_TYPES.indexOf(t);
         }
-        SoftmaxHead task = trainer.trainSoftmax(x, taskY, TaskLabeler.TASK_TYPES.size());
+        SoftmaxHead task = new HeadTrainer(new HeadTrainer.Hyper(options.hyper().iterations(), options.hyper().learningRate(),
+                HeadTrainer.Hyper.TASK_L2), options.seed()).trainSoftmax(x, taskY, TaskLabeler.TASK_TYPES.size());
         LengthBaseline lengthHead = trainLengthBaseline(train, options);
 
         // Calibrate both thresholds on dev for the same goal.
-        double[][] xDev = features(dev, structural(dev, options.structural()), mean, std);
+        double[][] xDev = features(dev, structural(dev, extra), mean, std);
         boolean[] yDev = labels(dev);
         double[] devScores = new double[dev.size()];
         double[] devLength = new double[dev.size()];
@@ -98,6 +97,8 @@ public final class Trainer {
         training.put("iterations", options.hyper().iterations());
         training.put("learning_rate", options.hyper().learningRate());
         training.put("l2", options.hyper().l2());
+        training.put("task_l2", HeadTrainer.Hyper.TASK_L2);
+        training.put("features", "embedding(" + embedder.dimension() + ") + " + (options.structural().isEmpty() ? "nothing" : String.join(", ", options.structural())));
         training.put("task_labels", "derived from source + opening-word rules, see TaskLabeler");
 
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -114,13 +115,13 @@ public final class Trainer {
 
         String version = version(route, task, threshold, embedder.name(), options);
         return new ComplexityModel(version, embedder.name(), windowTokens,
-                options.structural(), mean, std,
+                options.structural(), mean, std, anchors,
                 route, TaskLabeler.TASK_TYPES, task, threshold, calibration, lengthHead, training, metrics);
     }
 
     /** Route scores of examples under a model trained by this trainer (uses the same embedder). */
     public double[] scores(ComplexityModel model, List<Example> examples) {
-        double[][] x = features(examples, structural(examples, model.structuralFeatures()),
+        double[][] x = features(examples, structural(examples, new ExtraFeatures(model.structuralFeatures(), model.anchors(), embedder)),
                 model.structuralMean(), model.structuralStd());
         double[] s = new double[x.length];
         for (int i = 0; i < x.length; i++) {
@@ -174,8 +175,12 @@ public final class Trainer {
         return x;
     }
 
-    private static double[][] structural(List<Example> examples, List<String> names) {
-        return examples.stream().map(e -> StructuralFeatures.select(e.text(), names)).toArray(double[][]::new);
+    private static boolean usesAnchors(List<String> names) {
+        return names.contains(ExtraFeatures.ANCHOR_REASONING) || names.contains(ExtraFeatures.ANCHOR_ROUTINE);
+    }
+
+    private double[][] structural(List<Example> examples, ExtraFeatures extra) {
+        return examples.stream().map(e -> extra.raw(e.text(), embedder.embed(e.text()).vector())).toArray(double[][]::new);
     }
 
     static boolean[] labels(List<Example> examples) {
@@ -200,7 +205,7 @@ public final class Trainer {
                 }
             }
             sha.update(buf.clear().putDouble(threshold).array());
-            return "cx-" + embedding + (options.structural().isEmpty() ? "" : "+sf" + options.structural().size()) + "-"
+            return "cx-" + embedding + (options.structural().isEmpty() ? "" : "+x" + options.structural().size()) + "-"
                     + HexFormat.of().formatHex(sha.digest()).substring(0, 10);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -100,7 +100,7 @@ class ComplexityClassifierTest {
     @Test
     void modelFromAnotherEncoderIsRefused() {
         ComplexityModel other = new ComplexityModel(model.version(), "all-minilm-l6-v2", model.windowTokens(),
-                model.structuralFeatures(), model.structuralMean(), model.structuralStd(), model.route(), model.taskTypes(),
+                model.structuralFeatures(), model.structuralMean(), model.structuralStd(), model.anchors(), model.route(), model.taskTypes(),
                 model.task(), model.threshold(), model.calibration(), model.lengthBaseline(), model.training(), model.devMetrics());
         if (!other.embedding().equals(model.embedding())) {
             assertThatThrownBy(() -> new ComplexityClassifier(other, embedder)).hasMessageContaining("trained on embedding");
