@@ -45,16 +45,6 @@ public final class StructuralFeatures {
         return NAMES.size();
     }
 
-    /** The named subset of {@link #of(String)}, in the order given. */
-    public static double[] select(String text, List<String> names) {
-        double[] all = of(text);
-        double[] out = new double[names.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = all[indexOf(names.get(i))];
-        }
-        return out;
-    }
-
     public static int indexOf(String name) {
         int i = NAMES.indexOf(name);
         if (i < 0) {

@@ -24,7 +24,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code POST /v1/classify}: {@code {"text": "..."}} or {@code {"text": ["...", ...]}}, optional
+ * {@code POST /v1/classify}: {@code {"text": "..."}}, {@code {"text": ["...", ...]}} or an OpenAI chat
+ * conversation {@code {"messages": [...]}} (its last user message is scored), optional
  * {@code "threshold"} in [0,1]. One text gives one classification object; a list gives
  * {@code {"object":"list","data":[...]}} in input order.
  *
@@ -59,9 +60,13 @@ public class ClassifyController {
         }
         Double threshold = threshold(root.get("threshold"));
         JsonNode text = root.get("text");
+        JsonNode messages = root.get("messages");
+        if ((text == null || text.isNull()) && messages != null && !messages.isNull()) {
+            return toJson(classifyOne(lastUserMessage(messages), threshold, "messages"), null);
+        }
         if (text == null || text.isNull()) {
-            throw ApiException.invalid("missing required parameter 'text' (a string or a list of strings)", "text",
-                    "missing_required_parameter");
+            throw ApiException.invalid("missing required parameter 'text' (a string or a list of strings)"
+                    + " or 'messages' (a chat conversation)", "text", "missing_required_parameter");
         }
         if (text.isString()) {
             return toJson(classifyOne(text.asString(), threshold, "text"), null);
@@ -93,6 +98,42 @@ public class ClassifyController {
         out.put("model_version", classifier.model().version());
         out.put("data", data);
         return out;
+    }
+
+    /**
+     * The content of the last {@code user} message of an OpenAI-style conversation, which is what the
+     * classifier scores (as the Kafka stage does); content may be a string or a list of text parts.
+     */
+    private static String lastUserMessage(JsonNode messages) {
+        if (!messages.isArray() || messages.isEmpty()) {
+            throw ApiException.invalid("'messages' must be a non-empty list of chat messages", "messages", "invalid_type");
+        }
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            JsonNode m = messages.get(i);
+            String param = "messages[" + i + "]";
+            if (!m.isObject() || !m.path("role").isString()) {
+                throw ApiException.invalid("'" + param + "' must be an object with a string 'role'", param, "invalid_type");
+            }
+            if (!"user".equals(m.get("role").asString())) {
+                continue;
+            }
+            JsonNode content = m.get("content");
+            if (content != null && content.isString()) {
+                return content.asString();
+            }
+            if (content != null && content.isArray()) {
+                StringBuilder b = new StringBuilder();
+                for (JsonNode part : content) {
+                    if ("text".equals(part.path("type").asString(null)) && part.path("text").isString()) {
+                        b.append(b.isEmpty() ? "" : "\n").append(part.get("text").asString());
+                    }
+                }
+                return b.toString();
+            }
+            throw ApiException.invalid("'" + param + ".content' must be a string or a list of content parts", param + ".content",
+                    "invalid_type");
+        }
+        throw ApiException.invalid("'messages' has no message with role 'user' to classify", "messages", "empty_text");
     }
 
     private Classification classifyOne(String text, Double threshold, String param) {

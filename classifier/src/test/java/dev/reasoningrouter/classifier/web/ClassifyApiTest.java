@@ -84,6 +84,18 @@ class ClassifyApiTest extends ServiceTestBase {
     }
 
     @Test
+    void aChatConversationIsScoredOnItsLastUserMessage() throws Exception {
+        JsonNode j = JSON.readTree(post("{\"messages\": [{\"role\": \"system\", \"content\": \"be brief\"},"
+                + " {\"role\": \"user\", \"content\": \"Prove that there are infinitely many primes.\"},"
+                + " {\"role\": \"assistant\", \"content\": \"Sure.\"},"
+                + " {\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"thanks! what's the weather in Rome?\"}]}]}").body());
+        assertThat(j.get("route").asString()).isEqualTo("fast");
+        error(post("{\"messages\": [{\"role\": \"system\", \"content\": \"x\"}]}"), 400, "empty_text", "messages");
+        error(post("{\"messages\": \"hi\"}"), 400, "invalid_type", "messages");
+        error(post("{\"messages\": [{\"role\": \"user\", \"content\": 5}]}"), 400, "invalid_type", "messages[0].content");
+    }
+
+    @Test
     void longInputSaysItWasWindowed() throws Exception {
         String text = "Please read this report carefully. ".repeat(200) + "How many words does the report have?";
         JsonNode j = JSON.readTree(post(JSON.writeValueAsString(java.util.Map.of("text", text))).body());
