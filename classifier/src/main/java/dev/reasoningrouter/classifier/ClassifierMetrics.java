@@ -63,6 +63,14 @@ public final class ClassifierMetrics {
         }
     }
 
+    public void abortedTransaction(String stage) {
+        Counter.builder("rr.classifier.transactions.aborted")
+                .description("routing-stage transactions aborted (their records are read again)")
+                .tag("stage", stage)
+                .register(registry)
+                .increment();
+    }
+
     public void deadLetter(String stage) {
         Counter.builder("rr.classifier.dead.letters")
                 .description("records sent to the dead-letter topic")

@@ -63,6 +63,9 @@ public final class RoutingStage implements SmartLifecycle {
     private volatile KafkaConsumer<String, String> consumer;
     private Thread worker;
     private CountDownLatch stopped = new CountDownLatch(0);
+    /** Called after each record is handed to the producer; a seam for tests that stop the stage mid-batch. */
+    private volatile Runnable afterSend = () -> {};
+    private final java.util.concurrent.atomic.AtomicLong aborted = new java.util.concurrent.atomic.AtomicLong();
 
     public RoutingStage(ComplexityClassifier classifier, ClassifierMetrics metrics, WireCodec codec,
                         KafkaProperties kafka, ClassifierProperties.Kafka settings) {
@@ -100,6 +103,15 @@ public final class RoutingStage implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Transactions this instance aborted (a stop mid-batch, a failed commit) since it was created. */
+    public long abortedTransactions() {
+        return aborted.get();
+    }
+
+    void afterSend(Runnable hook) {
+        this.afterSend = hook == null ? () -> {} : hook;
     }
 
     @Override
@@ -160,6 +172,10 @@ public final class RoutingStage implements SmartLifecycle {
                     throw new StopRequested();
                 }
                 producer.send(route(record));
+                afterSend.run();
+            }
+            if (!running) {
+                throw new StopRequested();
             }
             producer.sendOffsetsToTransaction(nextOffsets(records), c.groupMetadata());
             producer.commitTransaction();
@@ -167,6 +183,8 @@ public final class RoutingStage implements SmartLifecycle {
             throw e; // the producer is unusable; closing it is all that is left
         } catch (StopRequested | KafkaException e) {
             producer.abortTransaction();
+            aborted.incrementAndGet();
+            metrics.abortedTransaction(STAGE);
             if (e instanceof StopRequested) {
                 log.info("routing stage stopping: aborted the transaction in flight ({} records will be read again)", records.count());
                 return;

@@ -19,6 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,8 +35,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 
 /**
- * N valid requests and some malformed ones, the stage stopped (its transaction in flight aborted) and
- * started again in the middle: exactly N jobs and the malformed records on the DLQ, read_committed.
+ * N valid requests and some malformed ones, the stage stopped in the middle of a transaction (which it
+ * aborts) and started again: exactly N jobs, each once, and the malformed records on the DLQ, read_committed.
  */
 class RoutingStageTest extends ServiceTestBase {
     private static final int FIRST = 40;
@@ -67,6 +70,21 @@ class RoutingStageTest extends ServiceTestBase {
              KafkaConsumer<String, String> jobs = consumer(List.of(Topics.JOBS_FAST, Topics.JOBS_REASONING, Topics.DLQ))) {
             List<String> ids = new ArrayList<>(valid.keySet());
             List<String> bad = new ArrayList<>(malformed.keySet());
+            // Stop the stage in the middle of a transaction: right after the 10th record it sends (the 2nd
+            // of a 4-record batch), so that batch's jobs must be aborted and routed again after the restart.
+            AtomicInteger sends = new AtomicInteger();
+            CompletableFuture<Void> stopped = new CompletableFuture<>();
+            long abortedBefore = stage.abortedTransactions();
+            stage.afterSend(() -> {
+                if (sends.incrementAndGet() == 10) {
+                    // stop() waits for this very thread, so it runs elsewhere; hold the batch until it has begun
+                    CompletableFuture.runAsync(stage::stop).whenComplete((v, e) -> stopped.complete(null));
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    while (stage.isRunning() && System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                }
+            });
             for (int i = 0; i < FIRST; i++) {
                 producer.send(new ProducerRecord<>(REQUESTS_TOPIC, ids.get(i), codec.encode(request(ids.get(i), valid.get(ids.get(i))))));
                 if (i % 10 == 3) {
@@ -75,12 +93,12 @@ class RoutingStageTest extends ServiceTestBase {
                 }
             }
             producer.flush();
+            stopped.get(120, TimeUnit.SECONDS);
+            stage.afterSend(null);
+            assertThat(stage.isRunning()).isFalse();
+            assertThat(stage.abortedTransactions() - abortedBefore).as("transactions aborted by the stop").isEqualTo(1);
 
             Map<String, List<ConsumerRecord<String, String>>> seen = new HashMap<>();
-            // let the stage get going, then stop it in the middle of the stream
-            collect(jobs, prefix, seen, rs -> count(rs) >= 5, Duration.ofSeconds(90));
-            stage.stop();
-            assertThat(stage.isRunning()).isFalse();
             for (int i = FIRST; i < FIRST + SECOND; i++) {
                 producer.send(new ProducerRecord<>(REQUESTS_TOPIC, ids.get(i), codec.encode(request(ids.get(i), valid.get(ids.get(i))))));
             }
