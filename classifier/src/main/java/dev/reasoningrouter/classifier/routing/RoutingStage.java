@@ -1,0 +1,289 @@
+package dev.reasoningrouter.classifier.routing;
+
+import dev.reasoningrouter.classifier.ClassifierMetrics;
+import dev.reasoningrouter.classifier.ClassifierProperties;
+import dev.reasoningrouter.classifier.model.Classification;
+import dev.reasoningrouter.classifier.model.ComplexityClassifier;
+import dev.reasoningrouter.contracts.DeadLetter;
+import dev.reasoningrouter.contracts.InferenceJob;
+import dev.reasoningrouter.contracts.InferenceRequest;
+import dev.reasoningrouter.contracts.RouteDecision;
+import dev.reasoningrouter.contracts.Topics;
+import dev.reasoningrouter.contracts.WireCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The batch path's routing stage: consumes {@code rr.requests}, classifies each request and produces it
+ * as an {@link InferenceJob} on {@code rr.jobs.fast} or {@code rr.jobs.reasoning}; records it cannot
+ * use go to {@code rr.dlq} as a {@link DeadLetter} with the reason and the original payload.
+ *
+ * <p>Exactly once: every poll is one Kafka transaction holding the jobs, the dead letters and the
+ * consumer offsets (consume-transform-produce, {@code sendOffsetsToTransaction} with the group's
+ * metadata). Either all of a batch's outputs and its offsets commit, or none do and the batch is read
+ * again; downstream consumers read with {@code isolation.level=read_committed}. A stop aborts the
+ * transaction in flight rather than finishing it, which is what a crash would do too.
+ */
+public final class RoutingStage implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(RoutingStage.class);
+    public static final String STAGE = "classifier";
+
+    private final ComplexityClassifier classifier;
+    private final ClassifierMetrics metrics;
+    private final WireCodec codec;
+    private final KafkaProperties kafka;
+    private final ClassifierProperties.Kafka settings;
+
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, String> consumer;
+    private Thread worker;
+    private CountDownLatch stopped = new CountDownLatch(0);
+    /** Called after each record is handed to the producer; a seam for tests that stop the stage mid-batch. */
+    private volatile Runnable afterSend = () -> {};
+    private final java.util.concurrent.atomic.AtomicLong aborted = new java.util.concurrent.atomic.AtomicLong();
+
+    public RoutingStage(ComplexityClassifier classifier, ClassifierMetrics metrics, WireCodec codec,
+                        KafkaProperties kafka, ClassifierProperties.Kafka settings) {
+        this.classifier = classifier;
+        this.metrics = metrics;
+        this.codec = codec;
+        this.kafka = kafka;
+        this.settings = settings;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        stopped = new CountDownLatch(1);
+        worker = Thread.ofPlatform().name("rr-classifier-routing").start(this::runLoop);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        KafkaConsumer<String, String> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            if (!stopped.await(30, TimeUnit.SECONDS)) {
+                log.warn("routing stage did not stop within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Transactions this instance aborted (a stop mid-batch, a failed commit) since it was created. */
+    public long abortedTransactions() {
+        return aborted.get();
+    }
+
+    void afterSend(Runnable hook) {
+        this.afterSend = hook == null ? () -> {} : hook;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void runLoop() {
+        try {
+            while (running) {
+                try {
+                    session();
+                } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException e) {
+                    // Another instance with our transactional id took over: this one must not write again.
+                    log.error("routing stage fenced by a newer instance, stopping: {}", e.getMessage());
+                    running = false;
+                } catch (WakeupException e) {
+                    // stop() woke the consumer
+                } catch (RuntimeException e) {
+                    if (running) {
+                        log.warn("routing stage session failed, reconnecting in 1 s", e);
+                        sleep(1000);
+                    }
+                }
+            }
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** One consumer + transactional producer pair, until stopped or a fatal error. */
+    private void session() {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerConfig());
+             KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig())) {
+            consumer = c;
+            producer.initTransactions();
+            c.subscribe(List.of(settings.requestsTopic()));
+            log.info("routing stage consuming {} as group {} (transactional id {})",
+                    settings.requestsTopic(), settings.groupId(), settings.transactionalId());
+            while (running) {
+                ConsumerRecords<String, String> records = c.poll(Duration.ofMillis(500));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                processBatch(c, producer, records);
+            }
+        } finally {
+            consumer = null;
+        }
+    }
+
+    private void processBatch(KafkaConsumer<String, String> c, KafkaProducer<String, String> producer,
+                              ConsumerRecords<String, String> records) {
+        producer.beginTransaction();
+        try {
+            for (ConsumerRecord<String, String> record : records) {
+                if (!running) {
+                    throw new StopRequested();
+                }
+                producer.send(route(record));
+                afterSend.run();
+            }
+            if (!running) {
+                throw new StopRequested();
+            }
+            producer.sendOffsetsToTransaction(nextOffsets(records), c.groupMetadata());
+            producer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException e) {
+            throw e; // the producer is unusable; closing it is all that is left
+        } catch (StopRequested | KafkaException e) {
+            producer.abortTransaction();
+            aborted.incrementAndGet();
+            metrics.abortedTransaction(STAGE);
+            if (e instanceof StopRequested) {
+                log.info("routing stage stopping: aborted the transaction in flight ({} records will be read again)", records.count());
+                return;
+            }
+            log.warn("transaction aborted, re-reading the batch: {}", e.toString());
+            rewind(c, records);
+        }
+    }
+
+    /** The output record for one input: a job, or a dead letter. Never throws for a bad record. */
+    ProducerRecord<String, String> route(ConsumerRecord<String, String> record) {
+        InferenceRequest request;
+        try {
+            request = codec.decode(record.value(), InferenceRequest.class);
+        } catch (WireCodec.MalformedRecordException e) {
+            return deadLetter(record, e.getMessage());
+        }
+        if (request.requestId() == null || request.requestId().isBlank()) {
+            return deadLetter(record, "requestId is missing");
+        }
+        String text = request.lastUserText();
+        if (text == null || text.isBlank()) {
+            return deadLetter(record, "no user message with text to classify");
+        }
+        Classification c;
+        try {
+            c = classifier.classify(text);
+        } catch (RuntimeException e) {
+            return deadLetter(record, "classification failed: " + e.getMessage());
+        }
+        metrics.record(c, "kafka");
+        RouteDecision decision = c.toDecision();
+        String topic = RouteDecision.REASONING.equals(decision.route()) ? Topics.JOBS_REASONING : Topics.JOBS_FAST;
+        ProducerRecord<String, String> job = new ProducerRecord<>(topic, request.requestId(),
+                codec.encode(new InferenceJob(request, decision, null)));
+        job.headers().add("rr-route", decision.route().getBytes(StandardCharsets.UTF_8));
+        job.headers().add("rr-classified-at-ms", Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
+        return job;
+    }
+
+    private ProducerRecord<String, String> deadLetter(ConsumerRecord<String, String> record, String reason) {
+        metrics.deadLetter(STAGE);
+        DeadLetter letter = new DeadLetter(STAGE, record.topic(), record.partition(), record.offset(), record.key(),
+                reason, record.value(), System.currentTimeMillis());
+        return new ProducerRecord<>(Topics.DLQ, record.key(), codec.encode(letter));
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, String> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<String, String>> part = records.records(tp);
+            offsets.put(tp, new OffsetAndMetadata(part.getLast().offset() + 1));
+        }
+        return offsets;
+    }
+
+    /** After an abort the consumer's position is past the batch; go back to its first record per partition. */
+    private static void rewind(KafkaConsumer<String, String> c, ConsumerRecords<String, String> records) {
+        for (TopicPartition tp : records.partitions()) {
+            if (c.assignment().contains(tp)) {
+                c.seek(tp, records.records(tp).getFirst().offset());
+            }
+        }
+    }
+
+    private Map<String, Object> consumerConfig() {
+        Map<String, Object> p = new HashMap<>(kafka.buildConsumerProperties());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        return p;
+    }
+
+    private Map<String, Object> producerConfig() {
+        Map<String, Object> p = new HashMap<>(kafka.buildProducerProperties());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        return p;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A stop arrived in the middle of a batch: abort its transaction. */
+    private static final class StopRequested extends RuntimeException {
+        StopRequested() {
+            super("stop requested", null, false, false);
+        }
+    }
+}
