@@ -52,6 +52,8 @@ import org.springframework.context.SmartLifecycle;
 public final class RoutingStage implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(RoutingStage.class);
     public static final String STAGE = "classifier";
+    /** Metadata key of a per-request route threshold. */
+    public static final String THRESHOLD_METADATA = "rr_threshold";
 
     private final ComplexityClassifier classifier;
     private final ClassifierMetrics metrics;
@@ -209,9 +211,15 @@ public final class RoutingStage implements SmartLifecycle {
         if (text == null || text.isBlank()) {
             return deadLetter(record, "no user message with text to classify");
         }
+        Double threshold;
+        try {
+            threshold = requestThreshold(request);
+        } catch (IllegalArgumentException e) {
+            return deadLetter(record, e.getMessage());
+        }
         Classification c;
         try {
-            c = classifier.classify(text);
+            c = classifier.classify(text, threshold);
         } catch (RuntimeException e) {
             return deadLetter(record, "classification failed: " + e.getMessage());
         }
@@ -223,6 +231,23 @@ public final class RoutingStage implements SmartLifecycle {
         job.headers().add("rr-route", decision.route().getBytes(StandardCharsets.UTF_8));
         job.headers().add("rr-classified-at-ms", Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
         return job;
+    }
+
+    /** A per-request threshold in {@code metadata.rr_threshold}, as the REST API's {@code threshold}; null if absent. */
+    private static Double requestThreshold(InferenceRequest request) {
+        String raw = request.metadata() == null ? null : request.metadata().get(THRESHOLD_METADATA);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            double t = Double.parseDouble(raw.trim());
+            if (t >= 0 && t <= 1) {
+                return t;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("metadata." + THRESHOLD_METADATA + " must be a number in [0, 1], got '" + raw + "'");
     }
 
     private ProducerRecord<String, String> deadLetter(ConsumerRecord<String, String> record, String reason) {

@@ -65,6 +65,8 @@ class RoutingStageTest extends ServiceTestBase {
         malformed.put(prefix + "bad-4", codec.encode(new InferenceRequest(prefix + "bad-4", null, null, "m",
                 List.of(new ChatMessage("system", "you are helpful")), null, null, null, null, null, 1L)));
         malformed.put(prefix + "bad-5", "");
+        malformed.put(prefix + "bad-6", codec.encode(new InferenceRequest(prefix + "bad-6", null, null, "m",
+                List.of(new ChatMessage("user", "hi")), null, null, null, null, Map.of(RoutingStage.THRESHOLD_METADATA, "high"), 1L)));
 
         try (KafkaProducer<String, String> producer = producer();
              KafkaConsumer<String, String> jobs = consumer(List.of(Topics.JOBS_FAST, Topics.JOBS_REASONING, Topics.DLQ))) {
@@ -85,6 +87,7 @@ class RoutingStageTest extends ServiceTestBase {
                     }
                 }
             });
+            String forced = ids.get(FIRST + 1); // a request that brings its own threshold (0: always reasoning)
             for (int i = 0; i < FIRST; i++) {
                 producer.send(new ProducerRecord<>(REQUESTS_TOPIC, ids.get(i), codec.encode(request(ids.get(i), valid.get(ids.get(i))))));
                 if (i % 10 == 3) {
@@ -100,7 +103,12 @@ class RoutingStageTest extends ServiceTestBase {
 
             Map<String, List<ConsumerRecord<String, String>>> seen = new HashMap<>();
             for (int i = FIRST; i < FIRST + SECOND; i++) {
-                producer.send(new ProducerRecord<>(REQUESTS_TOPIC, ids.get(i), codec.encode(request(ids.get(i), valid.get(ids.get(i))))));
+                InferenceRequest req = request(ids.get(i), valid.get(ids.get(i)));
+                if (ids.get(i).equals(forced)) {
+                    req = new InferenceRequest(req.requestId(), req.batchId(), req.customId(), req.model(), req.messages(), req.maxTokens(),
+                            req.temperature(), req.topP(), req.seed(), Map.of(RoutingStage.THRESHOLD_METADATA, "0"), req.createdAtMs());
+                }
+                producer.send(new ProducerRecord<>(REQUESTS_TOPIC, ids.get(i), codec.encode(req)));
             }
             for (int i = 4; i < bad.size(); i++) {
                 producer.send(new ProducerRecord<>(REQUESTS_TOPIC, bad.get(i), malformed.get(bad.get(i))));
@@ -127,6 +135,10 @@ class RoutingStageTest extends ServiceTestBase {
                 assertThat(job.decision().latencyMs()).isPositive();
                 assertThat(job.decision().modelVersion()).isNotBlank();
                 assertThat(job.escalatedFrom()).isNull();
+                if (r.key().equals(forced)) {
+                    assertThat(job.decision().threshold()).isZero();
+                    assertThat(r.topic()).isEqualTo(Topics.JOBS_REASONING);
+                }
             }
             assertThat(seen.get(Topics.JOBS_FAST)).isNotEmpty();
             assertThat(seen.get(Topics.JOBS_REASONING)).isNotEmpty();
@@ -146,6 +158,7 @@ class RoutingStageTest extends ServiceTestBase {
             assertThat(reasons.get(prefix + "bad-2")).contains("requestId");
             assertThat(reasons.get(prefix + "bad-4")).contains("no user message");
             assertThat(reasons.get(prefix + "bad-5")).contains("empty payload");
+            assertThat(reasons.get(prefix + "bad-6")).contains("rr_threshold");
         }
     }
 
