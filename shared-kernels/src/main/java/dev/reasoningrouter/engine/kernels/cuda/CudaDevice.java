@@ -54,8 +54,7 @@ public final class CudaDevice implements AutoCloseable {
         try {
             info = query(ordinal);
         } catch (LinkageError e) {
-            return new CudaProbe.Unavailable("no CUDA driver: JCuda could not load its native library ("
-                    + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()) + ")");
+            return new CudaProbe.Unavailable("no CUDA driver: " + linkFailure(e));
         } catch (CudaException e) {
             return new CudaProbe.Unavailable("CUDA driver present but no usable device: " + firstLine(e.getMessage()));
         } catch (RuntimeException e) {
@@ -81,7 +80,7 @@ public final class CudaDevice implements AutoCloseable {
             cuCtxSetCurrent(ctx);
             return new CudaDevice(info, dev, ctx);
         } catch (LinkageError e) {
-            throw new CudaUnavailableException("no CUDA driver: " + firstLine(e.getMessage()), e);
+            throw new CudaUnavailableException("no CUDA driver: " + linkFailure(e), e);
         } catch (CudaException e) {
             throw new CudaUnavailableException("cannot open CUDA device " + ordinal + ": " + firstLine(e.getMessage()), e);
         }
@@ -122,6 +121,17 @@ public final class CudaDevice implements AutoCloseable {
         int n = 0;
         while (n < b.length && b[n] != 0) n++;
         return new String(b, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /** The useful line of JCuda's long native-loading report, e.g. "libcuda.so.1: cannot open shared object file". */
+    static String linkFailure(LinkageError e) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null && all.length() < 100_000; t = t.getCause()) all.append(t).append('\n');
+        String msg = all.toString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(lib[\\w.+-]+\\.so[\\w.]*: cannot open shared object file[^\\n]*)").matcher(msg);
+        if (m.find()) return m.group(1);
+        if (e instanceof NoClassDefFoundError) return "JCuda's driver library already failed to load in this process (" + firstLine(msg) + ")";
+        return firstLine(msg);
     }
 
     static String firstLine(String s) {
