@@ -102,7 +102,7 @@ extern "C" __global__ void rr_fill_random_u32(uint32_t* w, long long nWords, uin
         w[i] = rr_hash((uint64_t) i, seed);
 }
 
-// Makes random bytes a valid tensor of `type`: small finite floats, fixed small block scales (d = dmin = 2^-7).
+// Makes random bytes a valid tensor of `type`: small finite floats, fixed small block scales (d = dmin = 2^-10).
 extern "C" __global__ void rr_sanitize_weights(uint8_t* W, long long nBytes, int type) {
     long long stride = (long long) gridDim.x * blockDim.x;
     long long i0 = blockIdx.x * (long long) blockDim.x + threadIdx.x;
@@ -116,7 +116,7 @@ extern "C" __global__ void rr_sanitize_weights(uint8_t* W, long long nBytes, int
     int dOffset = type == RR_Q6_K ? 208 : 0;
     for (long long b = i0; b < nBytes / blockBytes; b += stride) {
         uint8_t* p = W + b * blockBytes + dOffset;
-        p[0] = 0x00; p[1] = 0x20;
-        if (type == RR_Q4_K) { p[2] = 0x00; p[3] = 0x20; }
+        p[0] = 0x00; p[1] = 0x14;  // fp16 0x1400 = 2^-10
+        if (type == RR_Q4_K) { p[2] = 0x00; p[3] = 0x14; }
     }
 }

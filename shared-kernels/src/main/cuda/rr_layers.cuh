@@ -155,6 +155,7 @@ __device__ __forceinline__ int rr_block_argmax(const float* v, int n, float* sVa
     int bi = 0x7fffffff;
     for (int i = tid; i < n; i += blockDim.x) {
         float x = v[i];
+        if (x != x) x = -INFINITY;  // NaN never wins, and an index is always found (in bounds)
         if (x > best || (x == best && i < bi)) { best = x; bi = i; }
     }
 #pragma unroll

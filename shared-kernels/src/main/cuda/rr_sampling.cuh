@@ -15,8 +15,10 @@ __device__ __forceinline__ void rr_argmax_body(const float* logits, long long ld
     int bi = 0x7fffffff;
     for (int i = tid; i < n; i += blockDim.x) {
         float v = x[i];
+        if (v != v) v = -INFINITY;  // NaN never wins
+        if (bi == 0x7fffffff) bi = i;
         if (v > m) { s = s * expf(m - v) + 1.f; m = v; bi = i; }
-        else { s += expf(v - m); }
+        else if (v != -INFINITY) { s += expf(v - m); }
     }
 #pragma unroll
     for (int o = 16; o > 0; o >>= 1) {
@@ -124,6 +126,7 @@ __device__ __forceinline__ void rr_sample_top_p_body(const float* logits, long l
         __syncthreads();
     }
     if (tid == 0) {
+        if (found < 0) found = 0;  // only when every logit is NaN or -inf
         outIds[blockIdx.x] = found;
         if (outLogprob != nullptr) outLogprob[blockIdx.x] = x[found] * invT - zmax - logf(S);
     }

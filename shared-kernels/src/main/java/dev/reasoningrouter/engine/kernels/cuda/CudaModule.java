@@ -18,6 +18,8 @@ import jcuda.driver.CUresult;
 /** The project's PTX, loaded into a device with {@code cuModuleLoadData} (the driver JIT-compiles it for the GPU). */
 public final class CudaModule implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CudaModule.class);
+
     private final CudaDevice device;
     private final CUmodule module;
     private final String resource;
@@ -37,6 +39,16 @@ public final class CudaModule implements AutoCloseable {
         String resource = KernelBuild.resourceFor(info.computeMajor()).orElseThrow(() -> new CudaUnavailableException(
                 info.describe() + ": compute capability " + info.computeCapability() + " is below 8.0"));
         byte[] ptx = readResource(resource);
+        String driverIsa = ptxIsaOfDriver(info.driverVersion());
+        String note = "";
+        if (compareIsa(build.ptxIsa(), driverIsa) > 0) {
+            // nvcc stamps its own PTX ISA; kernels that use nothing newer assemble under the driver's (ptxas accepts
+            // them at ISA 7.8 and 8.x). A genuinely newer feature still fails below, with the JIT's message.
+            ptx = withIsa(ptx, driverIsa);
+            note = " (PTX ISA lowered from " + build.ptxIsa() + " to " + driverIsa + " for driver CUDA " + info.driverVersionText() + ")";
+            LOG.warn("{}: driver CUDA {} predates PTX ISA {}; loading {} as ISA {}", info.name(), info.driverVersionText(),
+                    build.ptxIsa(), resource, driverIsa);
+        }
         device.bind();
         CUmodule module = new CUmodule();
         try {
@@ -48,7 +60,30 @@ public final class CudaModule implements AutoCloseable {
                     : "";
             throw new CudaUnavailableException("cannot load " + resource + " on " + info.name() + ": " + e.getMessage() + hint, e);
         }
-        return new CudaModule(device, module, resource);
+        return new CudaModule(device, module, resource + note);
+    }
+
+    /** The newest PTX ISA a driver of CUDA version {@code driverVersion} (e.g. 12040) JIT-compiles. */
+    static String ptxIsaOfDriver(int driverVersion) {
+        int major = driverVersion / 1000, minor = (driverVersion % 1000) / 10;
+        if (major >= 13) return "9." + minor;
+        if (major == 12) return "8." + (minor <= 5 ? minor : minor - 1);  // 12.6 kept ISA 8.5; 12.7 -> 8.6 ... 12.9 -> 8.8
+        if (major == 11) return "7." + minor;
+        return "6.0";
+    }
+
+    static int compareIsa(String a, String b) {
+        String[] x = a.split("\\."), y = b.split("\\.");
+        int c = Integer.compare(Integer.parseInt(x[0]), Integer.parseInt(y[0]));
+        return c != 0 ? c : Integer.compare(Integer.parseInt(x[1]), Integer.parseInt(y[1]));
+    }
+
+    /** Rewrites the {@code .version} directive of NUL-terminated PTX text. */
+    static byte[] withIsa(byte[] ptx, String isa) {
+        String text = new String(ptx, 0, ptx.length - 1, java.nio.charset.StandardCharsets.US_ASCII);
+        String out = text.replaceFirst("(?m)^\\.version \\d+\\.\\d+", ".version " + isa);
+        byte[] b = out.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return Arrays.copyOf(b, b.length + 1);
     }
 
     static byte[] readResource(String resource) {

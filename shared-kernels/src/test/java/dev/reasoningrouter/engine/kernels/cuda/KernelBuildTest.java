@@ -35,4 +35,17 @@ class KernelBuildTest {
         assertThat(KernelBuild.resourceFor(8)).contains("/cuda/rr_kernels_cc80.ptx");
         assertThat(KernelBuild.resourceFor(7)).isEmpty();
     }
+
+    @Test
+    void olderDriversGetThePtxIsaTheyUnderstand() {
+        assertThat(CudaModule.ptxIsaOfDriver(13000)).isEqualTo("9.0");
+        assertThat(CudaModule.ptxIsaOfDriver(12040)).isEqualTo("8.4");
+        assertThat(CudaModule.ptxIsaOfDriver(12080)).isEqualTo("8.7");
+        assertThat(CudaModule.ptxIsaOfDriver(11080)).isEqualTo("7.8");
+        assertThat(CudaModule.compareIsa("9.0", "8.4")).isPositive();
+        assertThat(CudaModule.compareIsa("8.4", "8.4")).isZero();
+        byte[] ptx = ".version 9.0\n.target sm_90\n\0".getBytes(StandardCharsets.US_ASCII);
+        byte[] lowered = CudaModule.withIsa(ptx, "8.4");
+        assertThat(new String(lowered, StandardCharsets.US_ASCII)).isEqualTo(".version 8.4\n.target sm_90\n\0");
+    }
 }
