@@ -12,6 +12,9 @@ public record DeviceMatrix(CudaWeightType type, int rows, int cols, int groups, 
     public DeviceMatrix {
         if (rows <= 0 || groups <= 0) throw new IllegalArgumentException("rows and groups must be positive: " + rows + ", " + groups);
         type.checkCols(cols);
+        if (data.offsetBytes() % 16 != 0) {
+            throw new IllegalArgumentException("weights must start 16-byte aligned in device memory (128-bit loads), offset " + data.offsetBytes());
+        }
         long need = (long) groups * rows * type.rowBytes(cols);
         if (data.lengthBytes() < need) {
             throw new IllegalArgumentException(type + " " + groups + "x" + rows + "x" + cols + " needs " + need + " bytes, slice has " + data.lengthBytes());

@@ -204,7 +204,7 @@ class CudaKernelsTest {
         float[] x = gaussian(rows * n, 2f, rnd), w = gaussian(n, 1f, rnd);
         DeviceBuffer xd = upload(x), wd = upload(w), yd = upload(new float[rows * n]);
         kernels.rmsNorm(xd.whole(), n, wd.whole(), yd.whole(), n, rows, n, 1e-6f);
-        kernels.rmsNorm(xd.floats(0, 512), n, wd.whole(), xd.floats(0, 512), n, rows, 512, 1e-6f);  // kv_norm style: first 512 in place
+        kernels.rmsNorm(xd.whole(), n, wd.whole(), xd.whole(), n, rows, 512, 1e-6f);  // kv_norm style: the first 512 of each row, in place
         float[] y = yd.downloadFloats(0, rows * n), xin = xd.downloadFloats(0, rows * n);
         for (int r = 0; r < rows; r++) {
             double[] ref = CudaReference.rmsNorm(Arrays.copyOfRange(x, r * n, (r + 1) * n), w, 1e-6);
