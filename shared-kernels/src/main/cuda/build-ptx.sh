@@ -33,6 +33,18 @@ for cc in 90 80; do
   "$nvcc" -ptx -arch="compute_${cc}" -O3 -std=c++17 -o "$out/rr_kernels_cc${cc}.ptx.tmp" "$src/rr_kernels.cu"
   mv "$out/rr_kernels_cc${cc}.ptx.tmp" "$out/rr_kernels_cc${cc}.ptx"
 done
+# Assemble each PTX once with ptxas, so that a PTX error fails the build here and not in the driver's JIT on a
+# GPU machine; also at ISA 8.0, the form CudaModule hands a CUDA 12 driver.
+ptxas="$(dirname "$nvcc")/ptxas"
+if [[ -x "$ptxas" ]]; then
+  check="$(mktemp -d)"
+  "$ptxas" -arch=sm_90 -O3 "$out/rr_kernels_cc90.ptx" -o "$check/cc90.cubin"
+  "$ptxas" -arch=sm_80 -O3 "$out/rr_kernels_cc80.ptx" -o "$check/cc80.cubin"
+  sed 's/^\.version [0-9.]*/.version 8.0/' "$out/rr_kernels_cc90.ptx" > "$check/isa80.ptx"
+  "$ptxas" -arch=sm_90 -O3 "$check/isa80.ptx" -o "$check/isa80.cubin"
+  rm -rf "$check"
+  echo "[build-ptx] ptxas assembled the PTX for sm_90 and sm_80 (and sm_90 at PTX ISA 8.0)"
+fi
 isa="$(grep -m1 '^\.version' "$out/rr_kernels_cc90.ptx" | awk '{print $2}')"
 entries="$(grep -c '^\.visible \.entry' "$out/rr_kernels_cc90.ptx")"
 {
