@@ -16,6 +16,13 @@
 
 #define RR_FULL_MASK 0xffffffffu
 
+// Dynamic shared memory; the host emulation used by the CPU-side kernel tests (src/test/cuda-emu) supplies its own.
+#ifdef RR_HOST_EMULATION
+#define RR_DYNAMIC_SHARED(type, name) type* name = (type*) rr_emu_dynamic_smem()
+#else
+#define RR_DYNAMIC_SHARED(type, name) extern __shared__ type name[]
+#endif
+
 __device__ __forceinline__ float rr_half_bits(uint32_t h) {
     return __half2float(__ushort_as_half((unsigned short) (h & 0xffffu)));
 }

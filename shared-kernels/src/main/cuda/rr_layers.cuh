@@ -64,7 +64,7 @@ __device__ __forceinline__ void rr_mla_partial_body(const float* qLat, long long
                                                     const float* cache, long long ldCache, int nKv, int kvRank, int ropeDim,
                                                     float scale, int tokensPerSplit, float* partOut, float* partMax,
                                                     float* partSum) {
-    extern __shared__ float rr_mla_smem[];
+    RR_DYNAMIC_SHARED(float, rr_mla_smem);
     int h = blockIdx.x, split = blockIdx.y, nSplits = gridDim.y;
     int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5, nWarps = blockDim.x >> 5;
     int dim = kvRank + ropeDim;
