@@ -1,17 +1,19 @@
 // Host emulation of the small part of CUDA the Reasoning Router kernels use, so that the kernel sources can be
-// compiled with g++ and executed on a CPU for testing: every CUDA thread is a std::thread, blocks run one at a
-// time (so function-scope `static` stands in for __shared__), __syncthreads is a block barrier, warp shuffles go
-// through a per-warp exchange with a barrier. Slow, but it runs the real kernel code.
+// compiled with g++ and executed on a CPU for testing. Every CUDA thread of a block is a fiber (ucontext) on one
+// OS thread, scheduled cooperatively: __syncthreads and each warp shuffle are barriers at which a fiber yields
+// until every live thread of its block (or warp) has arrived. Blocks run one after another, so function-scope
+// `static` stands in for __shared__. Slow, deterministic, and it runs the real kernel code.
 #pragma once
-#include <barrier>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
+#include <ucontext.h>
 #include <cuda_fp16.h>
 #include <cuda_bf16.h>
 #include <cuda_fp8.h>
@@ -32,34 +34,49 @@
 #define __launch_bounds__(...)
 
 struct EmuDim { unsigned x = 1, y = 1, z = 1; };
-inline thread_local EmuDim threadIdx, blockIdx;
-inline EmuDim blockDim, gridDim;
+inline EmuDim threadIdx, blockIdx, blockDim, gridDim;
+
+enum class EmuWait { None, Block, Warp };
+
+struct EmuFiber {
+    ucontext_t ctx;
+    std::unique_ptr<char[]> stack;
+    bool done = false;
+    EmuWait wait = EmuWait::None;
+};
 
 struct EmuBlock {
-    std::unique_ptr<std::barrier<>> block;
-    std::vector<std::unique_ptr<std::barrier<>>> warps;
+    std::vector<EmuFiber> fibers;
+    ucontext_t scheduler;
+    unsigned current = 0;
+    std::function<void()> body;
     std::vector<uint64_t> exchange;
     std::vector<unsigned char> dynamicSmem;
 };
 inline EmuBlock* emuBlock = nullptr;
-inline std::mutex emuAtomic;
 
 inline void* rr_emu_dynamic_smem() { return emuBlock->dynamicSmem.data(); }
 
-inline void __syncthreads() { emuBlock->block->arrive_and_wait(); }
+inline void emuYield(EmuWait w) {
+    EmuFiber& f = emuBlock->fibers[emuBlock->current];
+    f.wait = w;
+    swapcontext(&f.ctx, &emuBlock->scheduler);
+}
+
+inline void __syncthreads() { emuYield(EmuWait::Block); }
 
 template <class T> inline T __shfl_xor_sync(unsigned, T v, int o) {
     static_assert(sizeof(T) <= 8);
-    int w = threadIdx.x / 32, lane = threadIdx.x % 32;
+    unsigned w = threadIdx.x / 32, lane = threadIdx.x % 32;
     uint64_t* ex = emuBlock->exchange.data() + 32 * w;
     uint64_t slot = 0;
     std::memcpy(&slot, &v, sizeof(T));
     ex[lane] = slot;
-    emuBlock->warps[w]->arrive_and_wait();
+    emuYield(EmuWait::Warp);
     T r;
-    uint64_t other = ex[lane ^ o];
+    uint64_t other = ex[lane ^ (unsigned) o];
     std::memcpy(&r, &other, sizeof(T));
-    emuBlock->warps[w]->arrive_and_wait();
+    emuYield(EmuWait::Warp);  // nobody overwrites its slot before every lane has read
     return r;
 }
 
@@ -74,7 +91,6 @@ inline uint32_t __byte_perm(uint32_t x, uint32_t y, uint32_t s) {
 }
 inline float rsqrtf(float x) { return 1.0f / std::sqrt(x); }
 inline int atomicMax(int* p, int v) {
-    std::lock_guard<std::mutex> g(emuAtomic);
     int old = *p;
     if (v > old) *p = v;
     return old;
@@ -82,35 +98,75 @@ inline int atomicMax(int* p, int v) {
 using std::min;
 using std::max;
 
-/**
- * Runs kernel(args...) over grid x block. One std::thread per CUDA thread of a block, reused for every block; the
- * blocks run one after another (a pool barrier between them), which is what lets `static` stand in for __shared__.
- */
+inline void emuFiberMain() {
+    emuBlock->body();
+    emuBlock->fibers[emuBlock->current].done = true;
+}
+
+/** Runs kernel(args...) over grid x block: blocks one after another, the block's threads as fibers. */
 template <class... P, class... A>
 void emuLaunch(void (*kernel)(P...), EmuDim grid, EmuDim block, size_t smem, A... args) {
+    static const size_t kStack = 64 * 1024;
     gridDim = grid;
     blockDim = block;
-    unsigned n = block.x * block.y * block.z;
+    unsigned n = block.x * block.y * block.z, nWarps = (n + 31) / 32;
     EmuBlock b;
-    b.block = std::make_unique<std::barrier<>>(n);
-    for (unsigned w = 0; w < (n + 31) / 32; w++) b.warps.push_back(std::make_unique<std::barrier<>>(std::min(32u, n - 32 * w)));
-    b.exchange.resize(32 * ((n + 31) / 32));
+    b.fibers.resize(n);
+    for (auto& f : b.fibers) f.stack.reset(new char[kStack]);
+    b.exchange.resize(32 * nWarps);
     b.dynamicSmem.resize(smem + 16);
-    std::barrier<> betweenBlocks(n);
+    b.body = [=] { kernel(static_cast<P>(args)...); };
+    EmuBlock* saved = emuBlock;
     emuBlock = &b;
-    std::vector<std::thread> ts;
-    ts.reserve(n);
-    for (unsigned t = 0; t < n; t++)
-        ts.emplace_back([=, &betweenBlocks] {
-            threadIdx = EmuDim{t, 0, 0};
-            for (unsigned bz = 0; bz < grid.z; bz++)
-                for (unsigned by = 0; by < grid.y; by++)
-                    for (unsigned bx = 0; bx < grid.x; bx++) {
-                        blockIdx = EmuDim{bx, by, bz};
-                        kernel(static_cast<P>(args)...);
-                        betweenBlocks.arrive_and_wait();
+    for (unsigned bz = 0; bz < grid.z; bz++)
+        for (unsigned by = 0; by < grid.y; by++)
+            for (unsigned bx = 0; bx < grid.x; bx++) {
+                blockIdx = EmuDim{bx, by, bz};
+                for (auto& f : b.fibers) {
+                    f.done = false;
+                    f.wait = EmuWait::None;
+                    getcontext(&f.ctx);
+                    f.ctx.uc_stack.ss_sp = f.stack.get();
+                    f.ctx.uc_stack.ss_size = kStack;
+                    f.ctx.uc_link = &b.scheduler;
+                    makecontext(&f.ctx, emuFiberMain, 0);
+                }
+                unsigned live = n;
+                while (live > 0) {
+                    bool ran = false;
+                    for (unsigned t = 0; t < n; t++) {
+                        EmuFiber& f = b.fibers[t];
+                        if (f.done || f.wait != EmuWait::None) continue;
+                        b.current = t;
+                        threadIdx = EmuDim{t, 0, 0};
+                        swapcontext(&b.scheduler, &f.ctx);
+                        if (f.done) live--;
+                        ran = true;
                     }
-        });
-    for (auto& t : ts) t.join();
-    emuBlock = nullptr;
+                    bool released = false;
+                    for (unsigned w = 0; w < nWarps; w++) {  // a warp barrier opens when all its live lanes wait at it
+                        bool all = true, any = false;
+                        for (unsigned t = 32 * w; t < std::min(n, 32 * w + 32); t++) {
+                            if (b.fibers[t].done) continue;
+                            any = true;
+                            if (b.fibers[t].wait != EmuWait::Warp) all = false;
+                        }
+                        if (any && all) {
+                            for (unsigned t = 32 * w; t < std::min(n, 32 * w + 32); t++) b.fibers[t].wait = EmuWait::None;
+                            released = true;
+                        }
+                    }
+                    bool allBlock = live > 0;
+                    for (auto& f : b.fibers) if (!f.done && f.wait != EmuWait::Block) allBlock = false;
+                    if (allBlock) {
+                        for (auto& f : b.fibers) f.wait = EmuWait::None;
+                        released = true;
+                    }
+                    if (!ran && !released && live > 0) {
+                        fprintf(stderr, "emu: deadlock in block (%u,%u,%u): threads wait at barriers that cannot open\n", bx, by, bz);
+                        std::abort();
+                    }
+                }
+            }
+    emuBlock = saved;
 }
