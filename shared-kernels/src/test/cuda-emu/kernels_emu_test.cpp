@@ -1,4 +1,4 @@
-// Runs the real kernel sources (rr_kernels.cu) on the CPU through emu.h and checks each against plain references
+// Runs the real kernel sources (rr_kernels.cu) on the CPU through emu.h (fibers as CUDA threads) and checks each against plain references
 // written from ggml's dequantize_row_* definitions and the model's formulas. Build and run: ./run.sh
 #include "emu.h"
 #include "../../main/cuda/rr_kernels.cu"

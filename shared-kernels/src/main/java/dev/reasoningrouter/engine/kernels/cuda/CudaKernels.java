@@ -69,7 +69,7 @@ public final class CudaKernels {
                               long yGroupStride, int batch, boolean accumulate) {
         int groups = w.groups();
         requireBatch(batch);
-        requireVector(x, "x", ldx, xGroupStride);
+        requireVector(w, x, "x", ldx, xGroupStride);
         requireSize(x, (groups - 1) * xGroupStride + (long) (batch - 1) * ldx + w.cols(), "x");
         requireSize(y, (groups - 1) * yGroupStride + (long) (batch - 1) * ldy + w.rows(), "y");
         for (int b0 = 0; b0 < batch; b0 += MAX_BATCH) {
@@ -87,7 +87,7 @@ public final class CudaKernels {
         requireGroups(gate, 1);
         requireSame(gate, up);
         requireBatch(batch);
-        requireVector(x, "x", ldx, 0);
+        requireVector(gate, x, "x", ldx, 0);
         requireSize(x, (long) (batch - 1) * ldx + gate.cols(), "x");
         requireSize(h, (long) (batch - 1) * ldh + gate.rows(), "h");
         for (int b0 = 0; b0 < batch; b0 += MAX_BATCH) {
@@ -107,11 +107,10 @@ public final class CudaKernels {
     public void moeGateUp(DeviceMatrix gate, DeviceMatrix up, DeviceSlice x, int ldx, DeviceSlice experts, int k, int batch,
                           DeviceSlice h, int ldh) {
         requireSame(gate, up);
-        requireVector(x, "x", ldx, 0);
+        requireVector(gate, x, "x", ldx, 0);
         requireK(k, batch, experts);
         requireSize(x, (long) (batch - 1) * ldx + gate.cols(), "x");
         requireSize(h, ((long) batch * k - 1) * ldh + gate.rows(), "h");
-        requireVector(h, "h", ldh, 0);
         Args a = new Args().ptr(gate.data()).ptr(up.data()).ptr(gate.scales()).ptr(up.scales()).ptr(x, 0).ptr(h, 0)
                 .ptr(experts, 0).i(k).i(gate.rows()).i(gate.cols()).l(gate.groupBytes())
                 .l(gate.type().scaleCount(gate.rows(), gate.cols())).l(ldx).l(ldh);
@@ -125,7 +124,7 @@ public final class CudaKernels {
      */
     public void moeDown(DeviceMatrix down, DeviceSlice h, int ldh, DeviceSlice experts, DeviceSlice weights, int k, int batch,
                         DeviceSlice y, int ldy, boolean accumulate) {
-        requireVector(h, "h", ldh, 0);
+        requireVector(down, h, "h", ldh, 0);
         requireK(k, batch, experts);
         requireSize(weights, (long) batch * k, "weights");
         requireSize(h, ((long) batch * k - 1) * ldh + down.cols(), "h");
@@ -306,7 +305,20 @@ public final class CudaKernels {
         requireSize(experts, (long) batch * k, "experts");
     }
 
-    private static void requireVector(DeviceSlice v, String what, long ld, long groupStride) {
+    /** Whether the kernel reads this matrix's rows with the vector path (mirrors rr_dot_row in rr_matmul.cuh). */
+    static boolean vectorPath(CudaWeightType type, int cols) {
+        return switch (type) {
+            case F32 -> cols % 4 == 0;
+            case F16, BF16 -> cols % 8 == 0;
+            case Q8_0 -> cols % 64 == 0;
+            case Q4_K, Q6_K -> true;
+            case FP8_E4M3 -> cols % 16 == 0;
+        };
+    }
+
+    /** The vector paths read x with 128-bit loads: x must then start 16-byte aligned, strides in multiples of 4 floats. */
+    private static void requireVector(DeviceMatrix w, DeviceSlice v, String what, long ld, long groupStride) {
+        if (!vectorPath(w.type(), w.cols())) return;
         if (v.offsetBytes() % 16 != 0 || ld % 4 != 0 || groupStride % 4 != 0) {
             throw new IllegalArgumentException(what + " must start 16-byte aligned with strides in multiples of 4 floats (offset "
                     + v.offsetBytes() + ", ld " + ld + ", group stride " + groupStride + ")");

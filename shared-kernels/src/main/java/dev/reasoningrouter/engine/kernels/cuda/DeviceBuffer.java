@@ -64,7 +64,13 @@ public final class DeviceBuffer implements AutoCloseable {
         for (long done = 0; done < n; done += UPLOAD_CHUNK) {
             long len = Math.min(UPLOAD_CHUNK, n - done);
             MemorySegment piece = src.asSlice(done, len);
-            ByteBuffer view = piece.isNative() ? piece.asByteBuffer() : ByteBuffer.allocateDirect((int) len).put(piece.asByteBuffer()).flip();
+            ByteBuffer view;
+            if (piece.isNative()) {
+                view = piece.asByteBuffer();
+            } else {  // a heap segment (any primitive array): stage it in a direct buffer
+                view = ByteBuffer.allocateDirect((int) len);
+                MemorySegment.ofBuffer(view).copyFrom(piece);
+            }
             upload(offsetBytes + done, Pointer.to(view), len);
         }
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs the real CUDA kernel sources on the CPU (src/test/cuda-emu: g++ with a host emulation of threads, barriers
  * and warp shuffles) against plain references. It proves the kernels' indexing and arithmetic without a GPU, not
- * their speed or anything the hardware adds. Opt-in, because it takes about 1.5 minutes on two cores:
+ * their speed or anything the hardware adds. Opt-in, because it takes about 40 s (compile and run) on two cores:
  * {@code -Drr.cuda.emulation=true} (or RR_CUDA_EMULATION=1); needs g++ and the CUDA headers.
  */
 class CudaKernelsEmulationTest {
@@ -21,7 +21,7 @@ class CudaKernelsEmulationTest {
     @Test
     void kernelSourcesPassTheirChecksUnderHostEmulation() throws IOException, InterruptedException {
         boolean wanted = Boolean.getBoolean("rr.cuda.emulation") || "1".equals(System.getenv("RR_CUDA_EMULATION"));
-        assumeTrue(wanted, "kernel emulation is opt-in: -Drr.cuda.emulation=true (about 1.5 min)");
+        assumeTrue(wanted, "kernel emulation is opt-in: -Drr.cuda.emulation=true (about 40 s)");
         Path script = Path.of("src/test/cuda-emu/run.sh").toAbsolutePath();
         assumeTrue(Files.isRegularFile(script), "not run from the shared-kernels module: " + script);
         String cuda = System.getenv().getOrDefault("CUDA_HOME", "/usr/local/cuda");
