@@ -24,7 +24,7 @@ import jcuda.driver.CUevent;
  *
  * <pre>java --enable-preview --add-modules jdk.incubator.vector -cp ... dev.reasoningrouter.engine.kernels.cuda.CudaKernelBench
  *     [--gib 4] [--iters 20] [--peak-gbps 4800] [--types q8_0,q4_k,...] [--layers 27] [--context 1024]
- *     [--step-type q8_0] [--steps 20] [--out report.md]</pre>
+ *     [--step-type q8_0] [--steps 20] [--shape v2-lite|tiny] [--out report.md]</pre>
  */
 public final class CudaKernelBench {
 
@@ -59,7 +59,8 @@ public final class CudaKernelBench {
             List<CudaWeightType> types = new ArrayList<>();
             for (String t : opt.getOrDefault("types", "bf16,q8_0,q4_k,q6_k,fp8").split(",")) types.add(typeOf(t));
             bench.matvec(types, Double.parseDouble(opt.getOrDefault("gib", "4")), Integer.parseInt(opt.getOrDefault("iters", "20")));
-            bench.decodeStep(typeOf(opt.getOrDefault("step-type", "q8_0")), Integer.parseInt(opt.getOrDefault("layers", "27")),
+            boolean tiny = "tiny".equals(opt.getOrDefault("shape", "v2-lite"));
+            bench.decodeStep(tiny, typeOf(opt.getOrDefault("step-type", "q8_0")), Integer.parseInt(opt.getOrDefault("layers", tiny ? "2" : "27")),
                     Integer.parseInt(opt.getOrDefault("context", "1024")), Integer.parseInt(opt.getOrDefault("steps", "20")));
             if (opt.containsKey("out")) Files.writeString(Path.of(opt.get("out")), bench.report);
         }
@@ -110,9 +111,12 @@ public final class CudaKernelBench {
     // ------------------------------------------------------------------ synthetic decode step
 
     /** DeepSeek-V2-Lite shapes: hidden 2048, 16 heads, kv_lora 512, rope 64, nope 128, v 128, 64 experts (top-6), 2 shared, vocab 102400. */
-    private void decodeStep(CudaWeightType type, int nLayers, int context, int steps) {
-        int hidden = 2048, heads = 16, kvRank = 512, rope = 64, nope = 128, vDim = 128, qDim = nope + rope;
-        int experts = 64, topK = 6, moeInter = 1408, sharedInter = 2 * moeInter, denseInter = 10944, vocab = 102400;
+    private void decodeStep(boolean tiny, CudaWeightType type, int nLayers, int context, int steps) {
+        // --shape tiny: a few-MB model with the same structure, to smoke-test the bench itself (e.g. on the CPU emulation)
+        int hidden = tiny ? 256 : 2048, heads = tiny ? 4 : 16, kvRank = tiny ? 64 : 512, rope = tiny ? 32 : 64, nope = tiny ? 32 : 128;
+        int vDim = nope, qDim = nope + rope;
+        int experts = tiny ? 8 : 64, topK = tiny ? 3 : 6, moeInter = tiny ? 128 : 1408, sharedInter = 2 * moeInter;
+        int denseInter = tiny ? 512 : 10944, vocab = tiny ? 512 : 102400;
         RopeYarn yarn = RopeYarn.yarn(rope, 10000f, 40f, 4096, 32f, 1f, 1f);
         MlaMoeShape shape = new MlaMoeShape(hidden, heads, 0, kvRank, rope, nope, vDim, vocab, experts, topK, moeInter, 1e-6f,
                 (float) (1 / Math.sqrt(qDim)), yarn, MoeGating.softmax(false, 1f));
@@ -153,7 +157,7 @@ public final class CudaKernelBench {
         try (CudaDecoder decoder = new CudaDecoder(k, shape, embed, layers, normH, lmHead, context)) {
             // Fill the cache up to the last position so that attention runs over `context` tokens.
             for (int p = 0; p < Math.min(context - 1, 8); p++) decoder.forward(42, p, topK);
-            line("### Synthetic decode step (DeepSeek-V2-Lite shapes, " + nLayers + " layers, " + type + " weights, context " + context + ", batch 1)");
+            line("### Synthetic decode step (" + (tiny ? "tiny test shapes" : "DeepSeek-V2-Lite shapes") + ", " + nLayers + " layers, " + type + " weights, context " + context + ", batch 1)");
             line("");
             line("CudaDecoder.next() on random weights: per layer RMSNorm, q and kv_a projections, kv_norm and rotary into the latent cache, "
                     + "per-head absorption, split MLA attention over the whole context, output projection, routing, the routed and shared experts; "
