@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# GPU check for the CUDA backend, meant for a machine with an NVIDIA GPU and no JDK or network. Runs from the
+# bundle scripts/build-device-bundle.sh made (.device/, carried with the working tree):
+#   1. the shared-kernels CUDA tests (every kernel against the Java reference, every weight type) through the
+#      JUnit console launcher: they SKIP, with the reason, when no device initialises;
+#   2. CudaKernelBench: mat-vec GB/s per weight type over RR_BENCH_GIB (default 4) GiB of random weights, and a
+#      synthetic DeepSeek-V2-Lite-shaped decode step at each expert budget (tokens/s, active GB/s vs the peak).
+# Writes ${OUT:-.device/out}/gpu-check.md (plus tests.log, bench.md, junit/ XML). Exit status: the tests'.
+# Skip the bench with RR_SKIP_BENCH=1.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+B=.device
+OUT="${OUT:-$B/out}"
+mkdir -p "$OUT"
+JAVA="$B/jdk/bin/java"
+if [[ ! -x "$JAVA" ]]; then
+  echo "gpu-check: $JAVA is missing: run scripts/build-device-bundle.sh (on a machine with JDK 25) and carry .device/" >&2
+  exit 2
+fi
+CP="$B/test-classes:$(ls "$B"/lib/*.jar | grep -v console-standalone | tr '\n' ':')"
+FLAGS=(--enable-preview --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
+report="$OUT/gpu-check.md"
+{
+  echo "# GPU check, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo
+  echo '```'
+  if command -v nvidia-smi >/dev/null; then
+    nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.memory --format=csv 2>&1
+  else
+    echo "nvidia-smi not available"
+  fi
+  "$JAVA" -version 2>&1 | head -1
+  echo '```'
+  echo
+} > "$report"
+
+echo "== CUDA tests"
+"$JAVA" "${FLAGS[@]}" -jar "$B"/lib/junit-platform-console-standalone-*.jar execute \
+  --class-path "$CP" --select-package dev.reasoningrouter.engine.kernels.cuda \
+  --details=tree --details-theme=ascii --disable-banner --reports-dir "$OUT/junit" > "$OUT/tests.log" 2>&1
+rc=$?
+cat "$OUT/tests.log"
+if [[ $rc -eq 0 ]] && command -v nvidia-smi >/dev/null && grep -q "no CUDA device" "$OUT/tests.log"; then
+  echo "gpu-check: nvidia-smi sees a GPU but the CUDA tests were skipped: failing the check" >&2
+  rc=3
+fi
+{
+  echo "## Tests (exit status $rc)"
+  echo
+  echo '```'
+  grep -E "tests (successful|failed|aborted|skipped|found)|containers failed" "$OUT/tests.log"
+  grep -m1 -E "no CUDA device" "$OUT/tests.log" || true
+  grep -E "\[X\]|MethodSource|=> " "$OUT/tests.log" | head -40 || true
+  echo '```'
+  echo
+} >> "$report"
+
+if [[ "${RR_SKIP_BENCH:-}" != "1" ]]; then
+  echo "== CudaKernelBench"
+  "$JAVA" "${FLAGS[@]}" -cp "$CP" dev.reasoningrouter.engine.kernels.cuda.CudaKernelBench \
+    --gib "${RR_BENCH_GIB:-4}" --out "$OUT/bench.md" 2>&1 | tee "$OUT/bench.log"
+  brc=${PIPESTATUS[0]}
+  if [[ -f "$OUT/bench.md" ]]; then cat "$OUT/bench.md" >> "$report"; else { echo "## Bench (exit status $brc)"; echo; echo '```'; tail -20 "$OUT/bench.log"; echo '```'; } >> "$report"; fi
+fi
+echo
+echo "report: $report"
+exit $rc
