@@ -1,0 +1,133 @@
+package dev.reasoningrouter.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Fused dequantise-and-dot of one weight row with an activation vector, read straight from the
+ * (memory-mapped) weight bytes with the Vector API. F32, BF16 and Q8_0 decode in vector registers;
+ * F16, Q4_K, Q6_K and FP8 decode a block at a time into a small per-thread scratch array and dot that.
+ */
+public final class VectorDot {
+    private VectorDot() {}
+
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** 16 floats for Q8_0 when the machine has 512-bit vectors, 8 with 256-bit. */
+    private static final int LANES = F.length();
+    private static final VectorSpecies<Byte> B_FOR_F = LANES == 16 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+    private static final VectorSpecies<Short> S_FOR_F = LANES == 16 ? ShortVector.SPECIES_256 : ShortVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I_F = LANES == 16 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+
+    /** Scratch length callers must provide for the block-decoded types. */
+    public static final int SCRATCH = 256;
+
+    /** Row {@code row} of {@code w} dotted with {@code x[xOff .. xOff + cols)}. */
+    public static float dot(WeightMatrix w, int row, float[] x, int xOff, float[] scratch) {
+        MemorySegment s = w.data();
+        long base = row * w.rowBytes();
+        int n = w.cols();
+        return switch (w.type()) {
+            case F32 -> dotF32(s, base, x, xOff, n);
+            case BF16 -> dotBf16(s, base, x, xOff, n);
+            case Q8_0 -> dotQ80(s, base, x, xOff, n);
+            case F16, FP8_E4M3_B128 -> dotByChunks(w, row, x, xOff, n, scratch, 128);
+            case Q4_K, Q6_K -> dotByChunks(w, row, x, xOff, n, scratch, 256);
+        };
+    }
+
+    private static float dotByChunks(WeightMatrix w, int row, float[] x, int xOff, int n, float[] scratch, int chunk) {
+        float sum = 0;
+        int c = 0;
+        for (; c + chunk <= n; c += chunk) {
+            Dequant.range(w, row, c, chunk, scratch, 0);
+            sum += dotArrays(scratch, 0, x, xOff + c, chunk);
+        }
+        if (c < n) {
+            Dequant.range(w, row, c, n - c, scratch, 0);
+            sum += dotArrays(scratch, 0, x, xOff + c, n - c);
+        }
+        return sum;
+    }
+
+    /** Plain float dot product of two arrays. */
+    public static float dotArrays(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += LANES) {
+            acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += a[aOff + i] * b[bOff + i];
+        }
+        return sum;
+    }
+
+    /** {@code y[yOff..] += a * x[xOff..]} over n elements. */
+    public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        FloatVector av = FloatVector.broadcast(F, a);
+        for (int bound = F.loopBound(n); i < bound; i += LANES) {
+            FloatVector.fromArray(F, x, xOff + i).fma(av, FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += a * x[xOff + i];
+        }
+    }
+
+    static float dotF32(MemorySegment s, long base, float[] x, int xOff, int n) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = n - 2 * LANES; i <= bound; i += 2 * LANES) {
+            acc0 = FloatVector.fromMemorySegment(F, s, base + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), acc0);
+            acc1 = FloatVector.fromMemorySegment(F, s, base + 4L * (i + LANES), LE).fma(FloatVector.fromArray(F, x, xOff + i + LANES), acc1);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += s.get(Dequant.F32, base + 4L * i) * x[xOff + i];
+        }
+        return sum;
+    }
+
+    static float dotBf16(MemorySegment s, long base, float[] x, int xOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += LANES) {
+            ShortVector h = ShortVector.fromMemorySegment(S_FOR_F, s, base + 2L * i, LE);
+            IntVector bits = (IntVector) h.convertShape(VectorOperators.S2I, I_F, 0);
+            FloatVector w = bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            acc = w.fma(FloatVector.fromArray(F, x, xOff + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += Fp.bf16ToF32(s.get(Dequant.I16, base + 2L * i)) * x[xOff + i];
+        }
+        return sum;
+    }
+
+    static float dotQ80(MemorySegment s, long base, float[] x, int xOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int blocks = n / 32;
+        for (int b = 0; b < blocks; b++) {
+            long p = base + 34L * b;
+            float d = Fp.f16ToF32(s.get(Dequant.I16, p));
+            int xo = xOff + 32 * b;
+            FloatVector blockSum = FloatVector.zero(F);
+            for (int j = 0; j < 32; j += LANES) {
+                ByteVector q = ByteVector.fromMemorySegment(B_FOR_F, s, p + 2 + j, LE);
+                FloatVector qf = (FloatVector) q.convertShape(VectorOperators.B2F, F, 0);
+                blockSum = qf.fma(FloatVector.fromArray(F, x, xo + j), blockSum);
+            }
+            acc = blockSum.fma(FloatVector.broadcast(F, d), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+}
