@@ -28,6 +28,7 @@ final class Bench {
             ModelConfig c = lm.config();
             int promptTokens = a.intOpt("prompt-tokens", 64);
             int decodeTokens = a.intOpt("decode-tokens", 32);
+            int repeat = a.intOpt("repeat", 3);
             String only = a.get("experts");
             int threads = a.intOpt("threads", Runtime.getRuntime().availableProcessors());
             a.checkAllUsed();
@@ -40,14 +41,22 @@ final class Bench {
                 }
             }
             ModelStats stats = new ModelStats(c, lm.weights());
+            lm.prefault();
             double memRate = MemoryBandwidth.measure(threads, 512L << 20, 5);
             InferenceModel model = lm.model();
             int[] prompt = new SplittableRandom(1).ints(promptTokens, 0, c.vocabSize()).toArray();
             // warm-up: JIT-compile the kernels on a short run
-            measure(model, Arrays.copyOf(prompt, Math.min(8, promptTokens)), 4, budgets.getFirst());
+            for (int k : budgets) {
+                measure(model, prompt, Math.min(decodeTokens, 16), k);
+            }
             List<Map<String, Object>> rows = new ArrayList<>();
             for (int k : budgets) {
-                double[] r = measure(model, prompt, decodeTokens, k);
+                double[] r = {0, 0};
+                for (int rep = 0; rep < repeat; rep++) { // best of several runs: the machine may be shared
+                    double[] x = measure(model, prompt, decodeTokens, k);
+                    r[0] = Math.max(r[0], x[0]);
+                    r[1] = Math.max(r[1], x[1]);
+                }
                 long bytes = stats.activeWeightBytes(k);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("experts", k);
@@ -60,6 +69,11 @@ final class Bench {
                 row.put("fraction_of_memory_read_rate", bytes * r[1] / memRate);
                 rows.add(row);
             }
+            // the machine may be shared: measure the memory rate again afterwards and keep the higher figure
+            memRate = Math.max(memRate, MemoryBandwidth.measure(threads, 512L << 20, 5));
+            for (Map<String, Object> row : rows) {
+                row.put("fraction_of_memory_read_rate", (Double) row.get("decode_weight_read_bytes_per_s") / memRate);
+            }
             Map<String, Object> res = new LinkedHashMap<>();
             res.put("model", lm.source());
             res.put("name", lm.description());
@@ -69,6 +83,7 @@ final class Bench {
             res.put("memory_read_bytes_per_s", memRate);
             res.put("prompt_tokens", promptTokens);
             res.put("decode_tokens", decodeTokens);
+            res.put("repeat_best_of", repeat);
             res.put("budgets", rows);
             if (json) {
                 cli.out().println(EngineCli.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(res));

@@ -23,6 +23,16 @@ public interface Backend extends AutoCloseable {
      */
     void matmul(WeightMatrix w, float[][] x, float[][] y, int n);
 
+    /**
+     * Several products in one parallel pass (fewer dispatches per token): for each j < count,
+     * {@code ys[j][i] = ws[j] * xs[j][i]} for {@code i < ns[j]}. The arrays may be longer than count.
+     */
+    default void matmulMany(int count, WeightMatrix[] ws, float[][][] xs, float[][][] ys, int[] ns) {
+        for (int j = 0; j < count; j++) {
+            matmul(ws[j], xs[j], ys[j], ns[j]);
+        }
+    }
+
     default void matvec(WeightMatrix w, float[] x, float[] y) {
         matmul(w, new float[][] {x}, new float[][] {y}, 1);
     }

@@ -40,6 +40,11 @@ public final class DeepSeekModel implements InferenceModel {
     private float[][] expertWeight;
     private float[][] selX, selA, selB, selY;
     private float[][] outRows;
+    private float[][][] slotA, slotB, slotY;
+    private float[][][] expertX, expertA, expertB, expertY;
+    private WeightMatrix[] mW;
+    private float[][][] mX, mY;
+    private int[] mN;
     private LatentKvCache[] curCaches;
     private int curLayer;
     private int groupStart, groupEnd;
@@ -115,6 +120,19 @@ public final class DeepSeekModel implements InferenceModel {
         selB = new float[r][];
         selY = new float[r][];
         outRows = new float[r][];
+        int topK = Math.max(1, c.numExpertsPerTok());
+        int ne = Math.max(1, c.nRoutedExperts());
+        slotA = new float[r][topK][Math.max(1, c.moeIntermediateSize())];
+        slotB = new float[r][topK][Math.max(1, c.moeIntermediateSize())];
+        slotY = new float[r][topK][h];
+        expertX = new float[ne][r][];
+        expertA = new float[ne][r][];
+        expertB = new float[ne][r][];
+        expertY = new float[ne][r][];
+        mW = new WeightMatrix[2 * ne + 2];
+        mX = new float[2 * ne + 2][][];
+        mY = new float[2 * ne + 2][][];
+        mN = new int[2 * ne + 2];
         rowsCap = r;
     }
 
@@ -204,16 +222,16 @@ public final class DeepSeekModel implements InferenceModel {
 
     private void attention(ModelWeights.Attention a, int n) {
         int nope = c.qkNopeHeadDim(), ropeDim = c.qkRopeHeadDim(), lora = c.kvLoraRank(), hd = c.qkHeadDim();
-        if (a.wq() != null) {
-            backend.matmul(a.wq(), xn, q, n);
-        } else {
-            backend.matmul(a.wqA(), xn, cq, n);
+        // the query (or its LoRA down-projection) and the latent projection read the same input: one pass
+        set(0, a.wq() != null ? a.wq() : a.wqA(), xn, a.wq() != null ? q : cq, n);
+        set(1, a.wkvA(), xn, kva, n);
+        backend.matmulMany(2, mW, mX, mY, mN);
+        if (a.wq() == null) {
             for (int i = 0; i < n; i++) {
                 rmsnorm(cq[i], cq[i], a.qANorm(), c.qLoraRank());
             }
             backend.matmul(a.wqB(), cq, q, n);
         }
-        backend.matmul(a.wkvA(), xn, kva, n);
         for (int i = 0; i < n; i++) {
             for (int head = 0; head < c.numHeads(); head++) {
                 rope.apply(q[i], head * hd + nope, positions[i]);
@@ -348,8 +366,9 @@ public final class DeepSeekModel implements InferenceModel {
 
     /** SwiGLU FFN over rows; writes (or, when {@code overwrite} is false, nothing else) into {@code out}. */
     private void ffn(ModelWeights.Ffn f, int n, float[][] in, float[][] out, boolean overwrite) {
-        backend.matmul(f.gate(), in, ffnA, n);
-        backend.matmul(f.up(), in, ffnB, n);
+        set(0, f.gate(), in, ffnA, n);
+        set(1, f.up(), in, ffnB, n);
+        backend.matmulMany(2, mW, mX, mY, mN);
         int inter = f.gate().rows();
         for (int i = 0; i < n; i++) {
             siluMul(ffnA[i], ffnB[i], inter);
@@ -357,6 +376,17 @@ public final class DeepSeekModel implements InferenceModel {
         backend.matmul(f.down(), ffnA, out, n);
     }
 
+    private void set(int j, WeightMatrix w, float[][] x, float[][] y, int n) {
+        mW[j] = w;
+        mX[j] = x;
+        mY[j] = y;
+        mN[j] = n;
+    }
+
+    /**
+     * DeepSeekMoE over the rows: route each row, then one parallel pass for the gate and up projections of every
+     * chosen expert (and the shared experts), one for their down projections, then the weighted sum.
+     */
     private void moe(ModelWeights.Moe m, int n, int[] experts) {
         int h = c.hiddenSize();
         backend.matmul(m.router(), xn, routerLogits, n);
@@ -365,41 +395,52 @@ public final class DeepSeekModel implements InferenceModel {
             int k = router.route(routerLogits[i], m.selectionBias(), experts[i], routeIds[i], routeW[i], select, groupScore);
             for (int j = 0; j < k; j++) {
                 int e = routeIds[i][j];
-                expertRows[e][expertCount[e]] = i;
-                expertWeight[e][expertCount[e]] = routeW[i][j];
-                expertCount[e]++;
+                int s = expertCount[e]++;
+                expertRows[e][s] = i;
+                expertWeight[e][s] = routeW[i][j];
+                expertX[e][s] = xn[i];
+                expertA[e][s] = slotA[i][j];
+                expertB[e][s] = slotB[i][j];
+                expertY[e][s] = slotY[i][j];
+            }
+        }
+        int count = 0;
+        for (int e = 0; e < expertCount.length; e++) {
+            if (expertCount[e] > 0) {
+                set(count++, m.experts()[e].gate(), expertX[e], expertA[e], expertCount[e]);
+                set(count++, m.experts()[e].up(), expertX[e], expertB[e], expertCount[e]);
             }
         }
         if (m.shared() != null) {
-            ffn(m.shared(), n, xn, moeOut, true);
-        } else {
-            for (int i = 0; i < n; i++) {
-                Arrays.fill(moeOut[i], 0, h, 0f);
+            set(count++, m.shared().gate(), xn, ffnA, n);
+            set(count++, m.shared().up(), xn, ffnB, n);
+        }
+        backend.matmulMany(count, mW, mX, mY, mN);
+        int mi = c.moeIntermediateSize();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < experts[i]; j++) {
+                siluMul(slotA[i][j], slotB[i][j], mi);
+            }
+            if (m.shared() != null) {
+                siluMul(ffnA[i], ffnB[i], m.shared().gate().rows());
             }
         }
+        count = 0;
         for (int e = 0; e < expertCount.length; e++) {
-            int cnt = expertCount[e];
-            if (cnt == 0) {
-                continue;
+            if (expertCount[e] > 0) {
+                set(count++, m.experts()[e].down(), expertA[e], expertY[e], expertCount[e]);
             }
-            ModelWeights.Ffn f = m.experts()[e];
-            for (int s = 0; s < cnt; s++) {
-                int row = expertRows[e][s];
-                selX[s] = xn[row];
-                selA[s] = ffnA[row];
-                selB[s] = ffnB[row];
-                selY[s] = tmpH[row];
+        }
+        if (m.shared() != null) {
+            set(count++, m.shared().down(), ffnA, moeOut, n);
+        }
+        backend.matmulMany(count, mW, mX, mY, mN);
+        for (int i = 0; i < n; i++) {
+            if (m.shared() == null) {
+                Arrays.fill(moeOut[i], 0, h, 0f);
             }
-            backend.matmul(f.gate(), selX, selA, cnt);
-            backend.matmul(f.up(), selX, selB, cnt);
-            int inter = f.gate().rows();
-            for (int s = 0; s < cnt; s++) {
-                siluMul(selA[s], selB[s], inter);
-            }
-            backend.matmul(f.down(), selA, selY, cnt);
-            for (int s = 0; s < cnt; s++) {
-                int row = expertRows[e][s];
-                VectorDot.axpy(expertWeight[e][s], tmpH[row], 0, moeOut[row], 0, h);
+            for (int j = 0; j < experts[i]; j++) {
+                VectorDot.axpy(routeW[i][j], slotY[i][j], 0, moeOut[i], 0, h);
             }
         }
     }

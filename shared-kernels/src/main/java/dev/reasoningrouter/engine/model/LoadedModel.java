@@ -16,6 +16,7 @@ public final class LoadedModel implements AutoCloseable {
     private final TokenizerVocabulary vocabulary;
     private final String description;
     private final AutoCloseable resources;
+    private Runnable prefault = () -> {};
 
     LoadedModel(String source, String format, ModelConfig config, ModelWeights weights, InferenceModel model,
                 TokenizerVocabulary vocabulary, String description, AutoCloseable resources) {
@@ -27,6 +28,19 @@ public final class LoadedModel implements AutoCloseable {
         this.vocabulary = vocabulary;
         this.description = description;
         this.resources = resources;
+    }
+
+    LoadedModel withPrefault(Runnable r) {
+        this.prefault = r;
+        return this;
+    }
+
+    /**
+     * Touches every weight page once (page-cache reads and page-table setup), so that timings that follow measure
+     * the engine, not first-touch faults. Costs one read of the model files.
+     */
+    public void prefault() {
+        prefault.run();
     }
 
     public String source() {

@@ -45,7 +45,7 @@ public final class ModelLoader {
                         if (ownedBackend != null) {
                             ownedBackend.close();
                         }
-                    });
+                    }).withPrefault(f::prefault);
         } catch (RuntimeException e) {
             f.close();
             throw e;

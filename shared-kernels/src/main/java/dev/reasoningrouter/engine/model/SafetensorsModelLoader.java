@@ -61,7 +61,7 @@ final class SafetensorsModelLoader {
                 if (ownedBackend != null) {
                     ownedBackend.close();
                 }
-            });
+            }).withPrefault(() -> files.forEach(SafetensorsFile::prefault));
         } catch (RuntimeException e) {
             for (SafetensorsFile f : files) {
                 f.close();

@@ -114,6 +114,28 @@ public final class VectorDot {
     }
 
     static float dotQ80(MemorySegment s, long base, float[] x, int xOff, int n) {
+        if (LANES != 16) {
+            return dotQ80Narrow(s, base, x, xOff, n);
+        }
+        // two accumulators, one per half block; the block scale is folded into the widened quants
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int blocks = n / 32;
+        for (int b = 0; b < blocks; b++) {
+            long p = base + 34L * b;
+            FloatVector d = FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p)));
+            ByteVector qa = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 2, LE);
+            ByteVector qb = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 18, LE);
+            FloatVector q0 = (FloatVector) qa.castShape(F, 0);
+            FloatVector q1 = (FloatVector) qb.castShape(F, 0);
+            int xo = xOff + 32 * b;
+            acc0 = q0.mul(d).fma(FloatVector.fromArray(F, x, xo), acc0);
+            acc1 = q1.mul(d).fma(FloatVector.fromArray(F, x, xo + 16), acc1);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    private static float dotQ80Narrow(MemorySegment s, long base, float[] x, int xOff, int n) {
         FloatVector acc = FloatVector.zero(F);
         int blocks = n / 32;
         for (int b = 0; b < blocks; b++) {

@@ -303,6 +303,11 @@ public final class GgufFile implements AutoCloseable {
         return out;
     }
 
+    /** Reads the whole mapping once so that later reads neither fault pages in nor wait on the disk. */
+    public void prefault() {
+        file.load();
+    }
+
     @Override
     public void close() {
         arena.close();

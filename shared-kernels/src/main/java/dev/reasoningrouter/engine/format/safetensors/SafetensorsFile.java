@@ -119,6 +119,13 @@ public final class SafetensorsFile implements AutoCloseable {
         }
     }
 
+    /** Reads every tensor's bytes once so that later reads neither fault pages in nor wait on the disk. */
+    public void prefault() {
+        for (Entry e : tensors.values()) {
+            e.data().load();
+        }
+    }
+
     public Path path() {
         return path;
     }

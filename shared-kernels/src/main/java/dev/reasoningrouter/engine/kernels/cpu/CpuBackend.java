@@ -23,6 +23,15 @@ public final class CpuBackend implements Backend {
     private int mRowsPerChunk;
     private final ParallelTask matmulTask = this::matmulChunk;
 
+    // the current matmulMany: matrices, their inputs/outputs, and each matrix's first global chunk
+    private int manyCount;
+    private WeightMatrix[] manyW;
+    private float[][][] manyX, manyY;
+    private int[] manyN;
+    private int[] manyChunkStart = new int[16];
+    private int[] manyRowsPerChunk = new int[16];
+    private final ParallelTask manyTask = this::manyChunk;
+
     public CpuBackend(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -77,6 +86,64 @@ public final class CpuBackend implements Backend {
         int n = mn;
         int r0 = chunk * mRowsPerChunk;
         int r1 = Math.min(w.rows(), r0 + mRowsPerChunk);
+        float[] s = scratch[worker][0];
+        for (int r = r0; r < r1; r++) {
+            for (int i = 0; i < n; i++) {
+                y[i][r] = VectorDot.dot(w, r, x[i], 0, s);
+            }
+        }
+    }
+
+    @Override
+    public void matmulMany(int count, WeightMatrix[] ws, float[][][] xs, float[][][] ys, int[] ns) {
+        if (manyChunkStart.length < count + 1) {
+            manyChunkStart = new int[Math.max(count + 1, manyChunkStart.length * 2)];
+            manyRowsPerChunk = new int[manyChunkStart.length];
+        }
+        long totalRows = 0;
+        for (int j = 0; j < count; j++) {
+            if (ns[j] > 0) {
+                totalRows += ws[j].rows();
+            }
+        }
+        if (totalRows == 0) {
+            return;
+        }
+        // about 8 chunks per worker over all rows; each matrix gets whole chunks of its own
+        long target = Math.max(16, totalRows / (pool.size() * 8L));
+        int chunks = 0;
+        for (int j = 0; j < count; j++) {
+            manyChunkStart[j] = chunks;
+            if (ns[j] > 0) {
+                int rows = ws[j].rows();
+                int c = (int) Math.max(1, (rows + target - 1) / target);
+                manyRowsPerChunk[j] = (rows + c - 1) / c;
+                chunks += (rows + manyRowsPerChunk[j] - 1) / manyRowsPerChunk[j];
+            }
+        }
+        manyChunkStart[count] = chunks;
+        manyCount = count;
+        manyW = ws;
+        manyX = xs;
+        manyY = ys;
+        manyN = ns;
+        pool.run(chunks, manyTask);
+        manyW = null;
+        manyX = null;
+        manyY = null;
+    }
+
+    private void manyChunk(int chunk, int worker) {
+        int j = 0;
+        while (manyChunkStart[j + 1] <= chunk) {
+            j++;
+        }
+        WeightMatrix w = manyW[j];
+        float[][] x = manyX[j];
+        float[][] y = manyY[j];
+        int n = manyN[j];
+        int r0 = (chunk - manyChunkStart[j]) * manyRowsPerChunk[j];
+        int r1 = Math.min(w.rows(), r0 + manyRowsPerChunk[j]);
         float[] s = scratch[worker][0];
         for (int r = r0; r < r1; r++) {
             for (int i = 0; i < n; i++) {
