@@ -77,8 +77,8 @@ public final class GgufFile implements AutoCloseable {
         long nTensors = r.i64("tensor_count");
         long nKv = r.i64("metadata_kv_count");
         if (nTensors < 0 || nTensors > seg.byteSize() / 8 || nKv < 0 || nKv > seg.byteSize() / 8) {
-            throw new ModelFormatException("file " + path + ": implausible header counts (tensors " + nTensors
-                    + ", metadata " + nKv + ") for a file of " + seg.byteSize() + " bytes");
+            throw new ModelFormatException("file " + path + " is truncated or corrupt: the header claims " + nTensors
+                    + " tensors and " + nKv + " metadata entries, more than a file of " + seg.byteSize() + " bytes can hold");
         }
         Map<String, GgufValue> meta = new LinkedHashMap<>();
         for (long i = 0; i < nKv; i++) {
