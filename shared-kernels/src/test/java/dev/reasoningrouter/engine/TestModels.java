@@ -81,6 +81,40 @@ public final class TestModels {
         return maxDiff / (hi - lo);
     }
 
+    /** RMS of (a - b) over the standard deviation of b: an average-case logit error. */
+    public static double relativeRms(float[][] a, double[][] b) {
+        double se = 0, sum = 0, sq = 0;
+        long n = 0;
+        for (int i = 0; i < b.length; i++) {
+            for (int j = 0; j < b[i].length; j++) {
+                se += (a[i][j] - b[i][j]) * (a[i][j] - b[i][j]);
+                sum += b[i][j];
+                sq += b[i][j] * b[i][j];
+                n++;
+            }
+        }
+        double var = sq / n - (sum / n) * (sum / n);
+        return Math.sqrt(se / n / var);
+    }
+
+    /** Fraction of positions whose argmax token agrees. */
+    public static double top1Agreement(float[][] a, double[][] b) {
+        int same = 0;
+        for (int i = 0; i < b.length; i++) {
+            int x = 0, y = 0;
+            for (int j = 1; j < b[i].length; j++) {
+                if (a[i][j] > a[i][x]) {
+                    x = j;
+                }
+                if (b[i][j] > b[i][y]) {
+                    y = j;
+                }
+            }
+            same += x == y ? 1 : 0;
+        }
+        return (double) same / b.length;
+    }
+
     public static double[][] toDouble(float[][] a) {
         double[][] d = new double[a.length][];
         for (int i = 0; i < a.length; i++) {

@@ -10,6 +10,7 @@ import dev.reasoningrouter.engine.tensor.GgmlType;
 import dev.reasoningrouter.engine.tensor.Quantize;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -76,23 +77,26 @@ public final class SyntheticGgufWriter {
             }
         }
 
+        // llama.cpp keeps norms and the router in F32; from a 16-bit checkpoint their values are 16-bit numbers
+        // stored losslessly in F32. Round the same way so both forms of a synthetic model hold the same numbers.
+        GgmlType f32Values = type == GgmlType.BF16 || type == GgmlType.F16 ? type : GgmlType.F32;
         int h = c.hiddenSize();
         matrix(w, "token_embd.weight", h, c.vocabSize(), type, () -> m.tensor("model.embed_tokens.weight"));
         for (int l = 0; l < c.numLayers(); l++) {
             String p = "model.layers." + l + ".";
             String b = "blk." + l + ".";
-            vector(w, b + "attn_norm.weight", () -> m.tensor(p + "input_layernorm.weight"));
+            vector(w, b + "attn_norm.weight", () -> round(m.tensor(p + "input_layernorm.weight"), f32Values));
             int qOut = c.numHeads() * c.qkHeadDim();
             if (c.qLoraRank() > 0) {
                 matrix(w, b + "attn_q_a.weight", h, c.qLoraRank(), type, () -> m.tensor(p + "self_attn.q_a_proj.weight"));
-                vector(w, b + "attn_q_a_norm.weight", () -> m.tensor(p + "self_attn.q_a_layernorm.weight"));
+                vector(w, b + "attn_q_a_norm.weight", () -> round(m.tensor(p + "self_attn.q_a_layernorm.weight"), f32Values));
                 matrix(w, b + "attn_q_b.weight", c.qLoraRank(), qOut, type, () -> m.tensor(p + "self_attn.q_b_proj.weight"));
             } else {
                 matrix(w, b + "attn_q.weight", h, qOut, type, () -> m.tensor(p + "self_attn.q_proj.weight"));
             }
             matrix(w, b + "attn_kv_a_mqa.weight", h, c.kvLoraRank() + c.qkRopeHeadDim(), type,
                     () -> m.tensor(p + "self_attn.kv_a_proj_with_mqa.weight"));
-            vector(w, b + "attn_kv_a_norm.weight", () -> m.tensor(p + "self_attn.kv_a_layernorm.weight"));
+            vector(w, b + "attn_kv_a_norm.weight", () -> round(m.tensor(p + "self_attn.kv_a_layernorm.weight"), f32Values));
             int heads = c.numHeads(), nope = c.qkNopeHeadDim(), vd = c.vHeadDim(), lora = c.kvLoraRank();
             // kv_b [H*(nope+v), lora] -> k_b [H, lora, nope] (transposed per head), v_b [H, v, lora]
             tensor3(w, b + "attn_k_b.weight", new long[] {nope, lora, heads}, type, () -> {
@@ -116,10 +120,10 @@ public final class SyntheticGgufWriter {
                 return vb;
             });
             matrix(w, b + "attn_output.weight", heads * vd, h, type, () -> m.tensor(p + "self_attn.o_proj.weight"));
-            vector(w, b + "ffn_norm.weight", () -> m.tensor(p + "post_attention_layernorm.weight"));
+            vector(w, b + "ffn_norm.weight", () -> round(m.tensor(p + "post_attention_layernorm.weight"), f32Values));
             if (c.isMoeLayer(l)) {
                 int ne = c.nRoutedExperts(), mi = c.moeIntermediateSize();
-                matrix(w, b + "ffn_gate_inp.weight", h, ne, GgmlType.F32, () -> m.tensor(p + "mlp.gate.weight"));
+                matrix(w, b + "ffn_gate_inp.weight", h, ne, GgmlType.F32, () -> round(m.tensor(p + "mlp.gate.weight"), f32Values));
                 if (c.hasSelectionBias()) {
                     vector(w, b + "exp_probs_b.bias", () -> m.tensor(p + "mlp.gate.e_score_correction_bias"));
                 }
@@ -147,7 +151,7 @@ public final class SyntheticGgufWriter {
                 matrix(w, b + "ffn_down.weight", di, h, type, () -> m.tensor(p + "mlp.down_proj.weight"));
             }
         }
-        vector(w, "output_norm.weight", () -> m.tensor("model.norm.weight"));
+        vector(w, "output_norm.weight", () -> round(m.tensor("model.norm.weight"), f32Values));
         matrix(w, "output.weight", h, c.vocabSize(), type == GgmlType.Q4_K ? GgmlType.Q6_K : type, () -> m.tensor("lm_head.weight"));
         w.write(out);
     }
@@ -158,6 +162,19 @@ public final class SyntheticGgufWriter {
             return wanted;
         }
         return cols % 32 == 0 ? GgmlType.Q8_0 : GgmlType.F16;
+    }
+
+    /** Values rounded through {@code type} (identity for F32). */
+    static float[] round(float[] v, GgmlType type) {
+        if (type == GgmlType.F32) {
+            return v;
+        }
+        MemorySegment tmp = MemorySegment.ofArray(new byte[(int) type.bytesFor(v.length)]);
+        Quantize.encode(type, v, 0, v.length, tmp, 0);
+        float[] out = new float[v.length];
+        dev.reasoningrouter.engine.tensor.Dequant.row(
+                dev.reasoningrouter.engine.tensor.WeightMatrix.of("round", type, 1, v.length, tmp), 0, out, 0);
+        return out;
     }
 
     private static void vector(GgufWriter w, String name, Supplier<float[]> data) {

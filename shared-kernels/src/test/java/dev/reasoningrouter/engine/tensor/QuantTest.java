@@ -43,6 +43,7 @@ class QuantTest {
             norm += w[i] * w[i];
         }
         double relRms = Math.sqrt(err / norm);
+        System.out.printf("%s round-trip relative RMS error %.2e%n", t, relRms);
         assertThat(relRms).isLessThanOrEqualTo(maxRelRms);
         if (t.quantized()) {
             assertThat(relRms).isGreaterThan(0); // the test can tell quantised from exact
