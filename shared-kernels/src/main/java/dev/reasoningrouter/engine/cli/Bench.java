@@ -29,6 +29,7 @@ final class Bench {
             int promptTokens = a.intOpt("prompt-tokens", 64);
             int decodeTokens = a.intOpt("decode-tokens", 32);
             int repeat = a.intOpt("repeat", 3);
+            long memBytes = a.intOpt("memory-test-mb", 512) * (1L << 20);
             String only = a.get("experts");
             int threads = a.intOpt("threads", Runtime.getRuntime().availableProcessors());
             a.checkAllUsed();
@@ -42,7 +43,7 @@ final class Bench {
             }
             ModelStats stats = new ModelStats(c, lm.weights());
             lm.prefault();
-            double memRate = MemoryBandwidth.measure(threads, 512L << 20, 5);
+            double memRate = MemoryBandwidth.measure(threads, memBytes, 5);
             InferenceModel model = lm.model();
             int[] prompt = new SplittableRandom(1).ints(promptTokens, 0, c.vocabSize()).toArray();
             // warm-up: JIT-compile the kernels on a short run
@@ -70,7 +71,7 @@ final class Bench {
                 rows.add(row);
             }
             // the machine may be shared: measure the memory rate again afterwards and keep the higher figure
-            memRate = Math.max(memRate, MemoryBandwidth.measure(threads, 512L << 20, 5));
+            memRate = Math.max(memRate, MemoryBandwidth.measure(threads, memBytes, 5));
             for (Map<String, Object> row : rows) {
                 row.put("fraction_of_memory_read_rate", (Double) row.get("decode_weight_read_bytes_per_s") / memRate);
             }

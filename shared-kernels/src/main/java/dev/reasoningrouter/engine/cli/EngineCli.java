@@ -69,6 +69,7 @@ public final class EngineCli {
                           [--top-p P] [--experts K] [--stop-tokens a,b] [--logprobs] [--threads N]
               perplexity  MODEL (--text-file F | --tokens-file F) [--context N] [--experts K] [--json] [--threads N]
               bench       MODEL [--prompt-tokens N] [--decode-tokens N] [--repeat R] [--experts K] [--json] [--threads N]
+                          [--memory-test-mb M]
                           Prefill and decode tokens/s per expert budget; achieved weight-read bandwidth
                           against a memory-read rate measured here.
               help        This text.
