@@ -117,22 +117,37 @@ public final class VectorDot {
         if (LANES != 16) {
             return dotQ80Narrow(s, base, x, xOff, n);
         }
-        // two accumulators, one per half block; the block scale is folded into the widened quants
+        // two blocks per iteration, one accumulator each; a block's scale multiplies its 32-weight partial sum
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
         int blocks = n / 32;
-        for (int b = 0; b < blocks; b++) {
+        int b = 0;
+        for (; b + 1 < blocks; b += 2) {
             long p = base + 34L * b;
-            FloatVector d = FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p)));
-            ByteVector qa = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 2, LE);
-            ByteVector qb = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 18, LE);
-            FloatVector q0 = (FloatVector) qa.castShape(F, 0);
-            FloatVector q1 = (FloatVector) qb.castShape(F, 0);
             int xo = xOff + 32 * b;
-            acc0 = q0.mul(d).fma(FloatVector.fromArray(F, x, xo), acc0);
-            acc1 = q1.mul(d).fma(FloatVector.fromArray(F, x, xo + 16), acc1);
+            FloatVector d0 = FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p)));
+            FloatVector d1 = FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p + 34)));
+            FloatVector s0 = q8(s, p + 2).mul(FloatVector.fromArray(F, x, xo));
+            s0 = q8(s, p + 18).fma(FloatVector.fromArray(F, x, xo + 16), s0);
+            FloatVector s1 = q8(s, p + 36).mul(FloatVector.fromArray(F, x, xo + 32));
+            s1 = q8(s, p + 52).fma(FloatVector.fromArray(F, x, xo + 48), s1);
+            acc0 = s0.fma(d0, acc0);
+            acc1 = s1.fma(d1, acc1);
+        }
+        if (b < blocks) {
+            long p = base + 34L * b;
+            int xo = xOff + 32 * b;
+            FloatVector d0 = FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p)));
+            FloatVector s0 = q8(s, p + 2).mul(FloatVector.fromArray(F, x, xo));
+            s0 = q8(s, p + 18).fma(FloatVector.fromArray(F, x, xo + 16), s0);
+            acc0 = s0.fma(d0, acc0);
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** 16 signed bytes widened to 16 floats. */
+    private static FloatVector q8(MemorySegment s, long p) {
+        return (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p, LE).castShape(F, 0);
     }
 
     private static float dotQ80Narrow(MemorySegment s, long base, float[] x, int xOff, int n) {

@@ -65,7 +65,7 @@ public final class CpuBackend implements Backend {
         }
         int rows = w.rows();
         // Enough chunks to balance the workers, each large enough to amortise the claim.
-        int chunks = Math.min(rows, pool.size() * 8);
+        int chunks = Math.min(rows, pool.size() * 16);
         int perChunk = (rows + chunks - 1) / chunks;
         chunks = (rows + perChunk - 1) / perChunk;
         mw = w;
@@ -110,7 +110,7 @@ public final class CpuBackend implements Backend {
             return;
         }
         // about 8 chunks per worker over all rows; each matrix gets whole chunks of its own
-        long target = Math.max(16, totalRows / (pool.size() * 8L));
+        long target = Math.max(16, totalRows / (pool.size() * 16L));
         int chunks = 0;
         for (int j = 0; j < count; j++) {
             manyChunkStart[j] = chunks;
