@@ -32,6 +32,8 @@ final class SequenceRun {
     private String text = "";
     private int emittedChars;
     private int stopCut = -1;
+    /** The last token ended inside a character: hold it back so its text streams with it once complete. */
+    private boolean pendingBytes;
 
     SequenceRun(GenerationRequest request, TokenListener listener, CancellationToken cancel, LatentKvCache cache,
                 Tokenizer tokenizer, int eos) {
@@ -78,7 +80,10 @@ final class SequenceRun {
         if (tokenizer != null) {
             byte[] b = tokenizer.tokenBytes(t);
             bytes.write(b, 0, b.length);
-            text = completeUtf8(bytes.toByteArray());
+            byte[] all = bytes.toByteArray();
+            int complete = completeUtf8Length(all);
+            text = new String(all, 0, complete, StandardCharsets.UTF_8);
+            pendingBytes = complete < all.length;
             for (String s : sp.stopStrings()) {
                 int at = text.indexOf(s);
                 if (!s.isEmpty() && at >= 0 && (stopCut < 0 || at < stopCut)) {
@@ -101,6 +106,10 @@ final class SequenceRun {
     void finish(FinishReason reason) {
         if (finish == null) {
             finish = reason;
+            if (tokenizer != null && stopCut < 0) {
+                // at the end an unfinished character is final: decode every byte (invalid ones become U+FFFD)
+                text = bytes.toString(StandardCharsets.UTF_8);
+            }
             release(true);
         }
     }
@@ -138,6 +147,9 @@ final class SequenceRun {
                 }
             }
         }
+        if (!all && pendingBytes) {
+            holdTokens = Math.max(holdTokens, 1);
+        }
         int upto = n - holdTokens;
         int textEnd = stopCut >= 0 ? stopCut : text.length() - holdChars;
         while (emitted < upto) {
@@ -163,8 +175,8 @@ final class SequenceRun {
                 request.promptTokens().length, request.budget().experts(), prefillNanos, decodeNanos);
     }
 
-    /** The longest prefix of {@code b} that is complete UTF-8, decoded (invalid bytes become U+FFFD). */
-    static String completeUtf8(byte[] b) {
+    /** The length of the longest prefix of {@code b} that does not end inside a multi-byte character. */
+    static int completeUtf8Length(byte[] b) {
         int end = b.length;
         // step back over an unfinished multi-byte character at the end
         for (int i = Math.max(0, b.length - 3); i < b.length; i++) {
@@ -175,6 +187,6 @@ final class SequenceRun {
                 break;
             }
         }
-        return new String(b, 0, end, StandardCharsets.UTF_8);
+        return end;
     }
 }
