@@ -38,6 +38,21 @@ public final class SyntheticModel {
         return new SyntheticModel(name, c, seed, SyntheticVocabulary.generate(c.vocabSize()));
     }
 
+    /**
+     * A named preset speaking a given vocabulary (e.g. the real DeepSeek-V3 tokenizer's, 128k+ tokens): the vocabulary
+     * size, BOS and EOS come from it, everything else from the preset.
+     */
+    public static SyntheticModel preset(String name, long seed, TokenizerVocabulary vocabulary) {
+        ModelConfig p = presetConfig(name);
+        ModelConfig c = new ModelConfig(vocabulary.tokens().size(), p.hiddenSize(), p.numLayers(), p.numHeads(), p.qLoraRank(),
+                p.kvLoraRank(), p.qkNopeHeadDim(), p.qkRopeHeadDim(), p.vHeadDim(), p.intermediateSize(), p.moeIntermediateSize(),
+                p.nRoutedExperts(), p.nSharedExperts(), p.numExpertsPerTok(), p.firstKDenseReplace(), p.scoringFunc(),
+                p.hasSelectionBias(), p.normTopKProb(), p.routedScalingFactor(), p.nGroup(), p.topkGroup(), p.topKMethodGroupSum(),
+                p.rmsNormEps(), p.ropeTheta(), p.ropeScalingFactor(), p.ropeOriginalContext(), p.yarnBetaFast(), p.yarnBetaSlow(),
+                p.yarnMscaleAllDim(), p.maxContext(), vocabulary.bosId(), vocabulary.eosId());
+        return new SyntheticModel(name, c, seed, vocabulary);
+    }
+
     public static ModelConfig presetConfig(String name) {
         return switch (name) {
             case "tiny" -> config(512, 64, 3, 4, 0, 32, 16, 8, 16, 128, 32, 8, 1, 2, 1, ModelConfig.Gating.SIGMOID, true,
