@@ -38,7 +38,8 @@ public final class VectorDot {
             case BF16 -> dotBf16(s, base, x, xOff, n);
             case Q8_0 -> dotQ80(s, base, x, xOff, n);
             case F16, FP8_E4M3_B128 -> dotByChunks(w, row, x, xOff, n, scratch, 128);
-            case Q4_K, Q6_K -> dotByChunks(w, row, x, xOff, n, scratch, 256);
+            case Q4_K -> LANES == 16 ? dotQ4K(s, base, x, xOff, n) : dotByChunks(w, row, x, xOff, n, scratch, 256);
+            case Q6_K -> dotByChunks(w, row, x, xOff, n, scratch, 256);
         };
     }
 
@@ -143,6 +144,37 @@ public final class VectorDot {
             acc0 = s0.fma(d0, acc0);
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Q4_K: per 32-weight sub-block j, sum = d*sc_j * sum(q*x) - dmin*m_j * sum(x); nibbles are split in registers.
+     */
+    static float dotQ4K(MemorySegment s, long base, float[] x, int xOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        FloatVector accMin = FloatVector.zero(F);
+        ByteVector low4 = ByteVector.broadcast(ByteVector.SPECIES_256, (byte) 0x0F);
+        for (int b = 0; b < n / 256; b++) {
+            long p = base + 144L * b;
+            float d = Fp.f16ToF32(s.get(Dequant.I16, p));
+            float dmin = Fp.f16ToF32(s.get(Dequant.I16, p + 2));
+            long scales = p + 4;
+            for (int c = 0; c < 4; c++) {
+                ByteVector q = ByteVector.fromMemorySegment(ByteVector.SPECIES_256, s, p + 16 + 32L * c, LE);
+                ByteVector lo = q.and(low4);
+                ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and(low4);
+                int xo = xOff + 256 * b + 64 * c;
+                FloatVector x0 = FloatVector.fromArray(F, x, xo), x1 = FloatVector.fromArray(F, x, xo + 16);
+                FloatVector x2 = FloatVector.fromArray(F, x, xo + 32), x3 = FloatVector.fromArray(F, x, xo + 48);
+                FloatVector sLo = ((FloatVector) lo.castShape(F, 0)).mul(x0).add(((FloatVector) lo.castShape(F, 1)).mul(x1));
+                FloatVector sHi = ((FloatVector) hi.castShape(F, 0)).mul(x2).add(((FloatVector) hi.castShape(F, 1)).mul(x3));
+                int j = 2 * c;
+                acc = sLo.fma(FloatVector.broadcast(F, d * Dequant.q4kScale(s, scales, j)), acc);
+                acc = sHi.fma(FloatVector.broadcast(F, d * Dequant.q4kScale(s, scales, j + 1)), acc);
+                accMin = x0.add(x1).fma(FloatVector.broadcast(F, dmin * Dequant.q4kMin(s, scales, j)), accMin);
+                accMin = x2.add(x3).fma(FloatVector.broadcast(F, dmin * Dequant.q4kMin(s, scales, j + 1)), accMin);
+            }
+        }
+        return acc.sub(accMin).reduceLanes(VectorOperators.ADD);
     }
 
     /** 16 signed bytes widened to 16 floats. */
