@@ -39,7 +39,7 @@ public final class VectorDot {
             case Q8_0 -> dotQ80(s, base, x, xOff, n);
             case F16, FP8_E4M3_B128 -> dotByChunks(w, row, x, xOff, n, scratch, 128);
             case Q4_K -> LANES == 16 ? dotQ4K(s, base, x, xOff, n) : dotByChunks(w, row, x, xOff, n, scratch, 256);
-            case Q6_K -> dotByChunks(w, row, x, xOff, n, scratch, 256);
+            case Q6_K -> LANES == 16 ? dotQ6K(s, base, x, xOff, n) : dotByChunks(w, row, x, xOff, n, scratch, 256);
         };
     }
 
@@ -175,6 +175,45 @@ public final class VectorDot {
             }
         }
         return acc.sub(accMin).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Q6_K: 6-bit quants assembled from the low-nibble and high-bit planes in registers, int8 scale per 16 weights. */
+    static float dotQ6K(MemorySegment s, long base, float[] x, int xOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        VectorSpecies<Byte> B = ByteVector.SPECIES_256;
+        ByteVector m4 = ByteVector.broadcast(B, (byte) 0x0F);
+        ByteVector m2 = ByteVector.broadcast(B, (byte) 0x03);
+        ByteVector off = ByteVector.broadcast(B, (byte) 32);
+        for (int b = 0; b < n / 256; b++) {
+            long p = base + 210L * b;
+            float d = Fp.f16ToF32(s.get(Dequant.I16, p + 208));
+            for (int h = 0; h < 2; h++) {
+                ByteVector ql0 = ByteVector.fromMemorySegment(B, s, p + 64L * h, LE);
+                ByteVector ql1 = ByteVector.fromMemorySegment(B, s, p + 64L * h + 32, LE);
+                ByteVector qh = ByteVector.fromMemorySegment(B, s, p + 128 + 32L * h, LE);
+                ByteVector u0 = ql0.and(m4).or(qh.and(m2).lanewise(VectorOperators.LSHL, 4)).sub(off);
+                ByteVector u1 = ql1.and(m4).or(qh.lanewise(VectorOperators.LSHR, 2).and(m2).lanewise(VectorOperators.LSHL, 4)).sub(off);
+                ByteVector u2 = ql0.lanewise(VectorOperators.LSHR, 4).and(m4)
+                        .or(qh.lanewise(VectorOperators.LSHR, 4).and(m2).lanewise(VectorOperators.LSHL, 4)).sub(off);
+                ByteVector u3 = ql1.lanewise(VectorOperators.LSHR, 4).and(m4)
+                        .or(qh.lanewise(VectorOperators.LSHR, 6).and(m2).lanewise(VectorOperators.LSHL, 4)).sub(off);
+                int xo = xOff + 256 * b + 128 * h;
+                long sc = p + 192 + 8L * h;
+                acc = q6Quarter(s, sc, d, u0, x, xo, acc);
+                acc = q6Quarter(s, sc + 2, d, u1, x, xo + 32, acc);
+                acc = q6Quarter(s, sc + 4, d, u2, x, xo + 64, acc);
+                acc = q6Quarter(s, sc + 6, d, u3, x, xo + 96, acc);
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** 32 quants of one Q6_K quarter: two 16-weight halves with their own int8 scales. */
+    private static FloatVector q6Quarter(MemorySegment s, long sc, float d, ByteVector u, float[] x, int xo, FloatVector acc) {
+        float s0 = d * s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc);
+        float s1 = d * s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc + 1);
+        acc = ((FloatVector) u.castShape(F, 0)).mul(FloatVector.fromArray(F, x, xo)).fma(FloatVector.broadcast(F, s0), acc);
+        return ((FloatVector) u.castShape(F, 1)).mul(FloatVector.fromArray(F, x, xo + 16)).fma(FloatVector.broadcast(F, s1), acc);
     }
 
     /** 16 signed bytes widened to 16 floats. */
