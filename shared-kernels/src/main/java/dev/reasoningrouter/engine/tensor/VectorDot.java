@@ -1,6 +1,7 @@
 package dev.reasoningrouter.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -128,10 +129,15 @@ public final class VectorDot {
             int xo = xOff + 32 * b;
             FloatVector d0 = FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p)));
             FloatVector d1 = FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p + 34)));
-            FloatVector s0 = q8(s, p + 2).mul(FloatVector.fromArray(F, x, xo));
-            s0 = q8(s, p + 18).fma(FloatVector.fromArray(F, x, xo + 16), s0);
-            FloatVector s1 = q8(s, p + 36).mul(FloatVector.fromArray(F, x, xo + 32));
-            s1 = q8(s, p + 52).fma(FloatVector.fromArray(F, x, xo + 48), s1);
+            // (no helper methods taking or returning vectors: an un-inlined call would box them)
+            FloatVector q0 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 2, LE).castShape(F, 0);
+            FloatVector q1 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 18, LE).castShape(F, 0);
+            FloatVector q2 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 36, LE).castShape(F, 0);
+            FloatVector q3 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 52, LE).castShape(F, 0);
+            FloatVector s0 = q0.mul(FloatVector.fromArray(F, x, xo));
+            s0 = q1.fma(FloatVector.fromArray(F, x, xo + 16), s0);
+            FloatVector s1 = q2.mul(FloatVector.fromArray(F, x, xo + 32));
+            s1 = q3.fma(FloatVector.fromArray(F, x, xo + 48), s1);
             acc0 = s0.fma(d0, acc0);
             acc1 = s1.fma(d1, acc1);
         }
@@ -139,8 +145,10 @@ public final class VectorDot {
             long p = base + 34L * b;
             int xo = xOff + 32 * b;
             FloatVector d0 = FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p)));
-            FloatVector s0 = q8(s, p + 2).mul(FloatVector.fromArray(F, x, xo));
-            s0 = q8(s, p + 18).fma(FloatVector.fromArray(F, x, xo + 16), s0);
+            FloatVector q0 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 2, LE).castShape(F, 0);
+            FloatVector q1 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 18, LE).castShape(F, 0);
+            FloatVector s0 = q0.mul(FloatVector.fromArray(F, x, xo));
+            s0 = q1.fma(FloatVector.fromArray(F, x, xo + 16), s0);
             acc0 = s0.fma(d0, acc0);
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
@@ -199,27 +207,21 @@ public final class VectorDot {
                         .or(qh.lanewise(VectorOperators.LSHR, 6).and(m2).lanewise(VectorOperators.LSHL, 4)).sub(off);
                 int xo = xOff + 256 * b + 128 * h;
                 long sc = p + 192 + 8L * h;
-                acc = q6Quarter(s, sc, d, u0, x, xo, acc);
-                acc = q6Quarter(s, sc + 2, d, u1, x, xo + 32, acc);
-                acc = q6Quarter(s, sc + 4, d, u2, x, xo + 64, acc);
-                acc = q6Quarter(s, sc + 6, d, u3, x, xo + 96, acc);
+                // quarter k: weights xo + 32k .. +31, two halves of 16 with scales sc[2k], sc[2k+1]
+                acc = ((FloatVector) u0.castShape(F, 0)).mul(FloatVector.fromArray(F, x, xo)).fma(FloatVector.broadcast(F, d * s.get(ValueLayout.JAVA_BYTE, sc)), acc);
+                acc = ((FloatVector) u0.castShape(F, 1)).mul(FloatVector.fromArray(F, x, xo + 16)).fma(FloatVector.broadcast(F, d * s.get(ValueLayout.JAVA_BYTE, sc + 1)), acc);
+                acc = ((FloatVector) u1.castShape(F, 0)).mul(FloatVector.fromArray(F, x, xo + 32)).fma(FloatVector.broadcast(F, d * s.get(ValueLayout.JAVA_BYTE, sc + 2)), acc);
+                acc = ((FloatVector) u1.castShape(F, 1)).mul(FloatVector.fromArray(F, x, xo + 48)).fma(FloatVector.broadcast(F, d * s.get(ValueLayout.JAVA_BYTE, sc + 3)), acc);
+                acc = ((FloatVector) u2.castShape(F, 0)).mul(FloatVector.fromArray(F, x, xo + 64)).fma(FloatVector.broadcast(F, d * s.get(ValueLayout.JAVA_BYTE, sc + 4)), acc);
+                acc = ((FloatVector) u2.castShape(F, 1)).mul(FloatVector.fromArray(F, x, xo + 80)).fma(FloatVector.broadcast(F, d * s.get(ValueLayout.JAVA_BYTE, sc + 5)), acc);
+                acc = ((FloatVector) u3.castShape(F, 0)).mul(FloatVector.fromArray(F, x, xo + 96)).fma(FloatVector.broadcast(F, d * s.get(ValueLayout.JAVA_BYTE, sc + 6)), acc);
+                acc = ((FloatVector) u3.castShape(F, 1)).mul(FloatVector.fromArray(F, x, xo + 112)).fma(FloatVector.broadcast(F, d * s.get(ValueLayout.JAVA_BYTE, sc + 7)), acc);
             }
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
-    /** 32 quants of one Q6_K quarter: two 16-weight halves with their own int8 scales. */
-    private static FloatVector q6Quarter(MemorySegment s, long sc, float d, ByteVector u, float[] x, int xo, FloatVector acc) {
-        float s0 = d * s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc);
-        float s1 = d * s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc + 1);
-        acc = ((FloatVector) u.castShape(F, 0)).mul(FloatVector.fromArray(F, x, xo)).fma(FloatVector.broadcast(F, s0), acc);
-        return ((FloatVector) u.castShape(F, 1)).mul(FloatVector.fromArray(F, x, xo + 16)).fma(FloatVector.broadcast(F, s1), acc);
-    }
 
-    /** 16 signed bytes widened to 16 floats. */
-    private static FloatVector q8(MemorySegment s, long p) {
-        return (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p, LE).castShape(F, 0);
-    }
 
     private static float dotQ80Narrow(MemorySegment s, long base, float[] x, int xOff, int n) {
         FloatVector acc = FloatVector.zero(F);
