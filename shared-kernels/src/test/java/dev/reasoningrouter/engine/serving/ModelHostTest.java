@@ -81,6 +81,18 @@ class ModelHostTest {
     }
 
     @Test
+    void fastBudgetDefaultsToAThirdOfTopKAndIsChecked() {
+        assertEquals(1, PathProfile.fastBudget(null, host).experts()); // max(1, 2 / 3)
+        assertEquals(2, PathProfile.fastBudget(2, host).experts());
+        var e = assertThrows(IllegalArgumentException.class, () -> PathProfile.fastBudget(3, host));
+        assertTrue(e.getMessage().contains("rr.fast.experts"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> PathProfile.fastBudget(0, host));
+        PathProfile p = PathProfile.of("fast", host, new ExpertBudget(1));
+        assertEquals(PathProfile.SYNTHETIC_WARNING, p.toMap().get("warning"));
+        assertEquals(host.activeParametersPerToken(new ExpertBudget(1)), p.toMap().get("active_params_per_token"));
+    }
+
+    @Test
     void refusesABudgetAboveTheTrainedTopK() {
         var e = assertThrows(IllegalArgumentException.class, () -> host.chat(List.of(new ChatTurn("user", "x")),
                 SamplingParams.greedy(2), new ExpertBudget(3), null, null));
