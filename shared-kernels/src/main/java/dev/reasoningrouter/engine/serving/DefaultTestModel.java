@@ -36,15 +36,26 @@ public final class DefaultTestModel {
      * the same folder and moved into place atomically, so services starting together never read a half file.
      */
     public static Path ensure(Path cacheDir) {
-        Path target = cacheDir.resolve(FILE_NAME);
+        return ensure(cacheDir, FILE_NAME, tmp -> SyntheticGgufWriter.write(model(), TYPE, tmp));
+    }
+
+    /** Writes a model file through {@code writer}, for tests. */
+    @FunctionalInterface
+    interface FileWriter {
+        void write(Path file) throws IOException;
+    }
+
+    /** {@code cacheDir/fileName}, made by {@code writer} into a temporary file and moved into place unless present. */
+    static Path ensure(Path cacheDir, String fileName, FileWriter writer) {
+        Path target = cacheDir.resolve(fileName);
         if (Files.isRegularFile(target)) {
             return target;
         }
         try {
             Files.createDirectories(cacheDir);
-            Path tmp = Files.createTempFile(cacheDir, FILE_NAME + ".", ".tmp");
+            Path tmp = Files.createTempFile(cacheDir, fileName + ".", ".tmp");
             try {
-                SyntheticGgufWriter.write(model(), TYPE, tmp);
+                writer.write(tmp);
                 try {
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {

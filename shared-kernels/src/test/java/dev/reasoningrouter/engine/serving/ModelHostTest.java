@@ -100,6 +100,31 @@ class ModelHostTest {
     }
 
     @Test
+    void concurrentWritersOfTheCachedModelNeverExposeAHalfFile() throws Exception {
+        Path cache = dir.resolve("race");
+        SyntheticModel m = SyntheticModel.preset("tiny", 9);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<Path>> fs = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                fs.add(pool.submit(() -> DefaultTestModel.ensure(cache, "race.gguf",
+                        tmp -> SyntheticGgufWriter.write(m, GgmlType.Q8_0, tmp))));
+            }
+            for (var f : fs) {
+                Path p = f.get();
+                try (ModelHost h = ModelHost.open(p, 1, 1)) { // every caller gets a complete, loadable file
+                    assertTrue(h.isSynthetic());
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+        try (var files = java.nio.file.Files.list(cache)) {
+            assertEquals(List.of(cache.resolve("race.gguf")), files.toList(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
     void defaultTestModelSpeaksTheFullV3VocabularyAndIsWrittenOnce() throws Exception {
         Path cache = dir.resolve("cache");
         long t0 = System.nanoTime();
