@@ -93,6 +93,20 @@ class ModelHostTest {
     }
 
     @Test
+    void stopStringsEndTheReplyBeforeTheMatch() {
+        List<ChatTurn> turns = List.of(new ChatTurn("user", "Count"));
+        SamplingParams greedy = SamplingParams.greedy(16).withIgnoreEos(true);
+        String full = host.chat(turns, greedy, new ExpertBudget(2), null, null).text();
+        String stop = full.substring(full.length() / 2, full.length() / 2 + 2);
+        int at = full.indexOf(stop);
+        StringBuilder streamed = new StringBuilder();
+        ChatOutcome o = host.chat(turns, greedy.withStops(List.of(), List.of(stop)), new ExpertBudget(2), streamed::append, null);
+        assertEquals(full.substring(0, at), o.text());
+        assertEquals(o.text(), streamed.toString(), "the stop string never reaches the stream");
+        assertEquals("stop", o.openAiFinishReason());
+    }
+
+    @Test
     void refusesABudgetAboveTheTrainedTopK() {
         var e = assertThrows(IllegalArgumentException.class, () -> host.chat(List.of(new ChatTurn("user", "x")),
                 SamplingParams.greedy(2), new ExpertBudget(3), null, null));
