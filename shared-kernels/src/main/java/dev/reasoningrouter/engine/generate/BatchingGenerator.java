@@ -1,0 +1,108 @@
+package dev.reasoningrouter.engine.generate;
+
+import dev.reasoningrouter.engine.model.InferenceModel;
+import dev.reasoningrouter.engine.tokenizer.Tokenizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Continuous batching for services: requests from any thread join the batch between decode steps; all sequences in
+ * flight share each step. One background thread drives the model. Listeners run on that thread.
+ */
+public final class BatchingGenerator implements AutoCloseable {
+
+    private record Pending(GenerationRequest request, TokenListener listener, CancellationToken cancel,
+                           CompletableFuture<GenerationResult> future) {}
+
+    private record Active(SequenceRun run, CompletableFuture<GenerationResult> future) {}
+
+    private final Generator generator;
+    private final int maxBatch;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    /** @param maxBatch the most sequences decoded together; more wait in the queue */
+    public BatchingGenerator(InferenceModel model, Tokenizer tokenizer, int maxBatch) {
+        this.generator = new Generator(model, tokenizer);
+        this.maxBatch = maxBatch;
+        this.thread = Thread.ofPlatform().name("engine-generator").daemon().start(this::loop);
+    }
+
+    /** Queues a request; the future completes with its result (or exceptionally if it was invalid). */
+    public CompletableFuture<GenerationResult> submit(GenerationRequest request, TokenListener listener, CancellationToken cancel) {
+        if (closed) {
+            throw new IllegalStateException("generator is closed");
+        }
+        CompletableFuture<GenerationResult> f = new CompletableFuture<>();
+        queue.add(new Pending(request, listener, cancel, f));
+        return f;
+    }
+
+    private void loop() {
+        List<Active> active = new ArrayList<>();
+        List<SequenceRun> runs = new ArrayList<>();
+        while (!closed) {
+            try {
+                Pending p = active.isEmpty() ? queue.poll(100, TimeUnit.MILLISECONDS) : queue.poll();
+                while (p != null) {
+                    try {
+                        SequenceRun r = generator.start(p.request(), p.listener(), p.cancel());
+                        if (r.finished()) {
+                            p.future().complete(r.result());
+                        } else {
+                            active.add(new Active(r, p.future()));
+                        }
+                    } catch (RuntimeException e) {
+                        p.future().completeExceptionally(e);
+                    }
+                    p = active.size() < maxBatch ? queue.poll() : null;
+                }
+                if (active.isEmpty()) {
+                    continue;
+                }
+                runs.clear();
+                for (Active a : active) {
+                    runs.add(a.run());
+                }
+                generator.decodeStep(runs);
+                active.removeIf(a -> {
+                    if (a.run().finished()) {
+                        a.future().complete(a.run().result());
+                        return true;
+                    }
+                    return false;
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                for (Active a : active) {
+                    a.future().completeExceptionally(e);
+                }
+                active.clear();
+            }
+        }
+        for (Active a : active) {
+            a.run().finish(FinishReason.CANCELLED);
+            a.future().complete(a.run().result());
+        }
+        Pending p;
+        while ((p = queue.poll()) != null) {
+            p.future().completeExceptionally(new IllegalStateException("generator closed"));
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.reasoningrouter.engine.generate;
+
+import dev.reasoningrouter.engine.model.ExpertBudget;
+import dev.reasoningrouter.engine.model.InferenceModel;
+import dev.reasoningrouter.engine.model.LatentKvCache;
+import dev.reasoningrouter.engine.tokenizer.Tokenizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Generates token sequences with a model. Several sequences run together: each is prefilled on its own, then all
+ * unfinished ones share one batched decode step per token (every weight row is read once for the whole batch),
+ * each with its own cache, sampler and expert budget. Not thread-safe: one caller at a time (see
+ * {@link BatchingGenerator} for a service-facing queue).
+ */
+public final class Generator {
+    /** Prompt tokens per prefill step (bounds the step's working memory). */
+    public static final int PREFILL_CHUNK = 64;
+
+    private final InferenceModel model;
+    private final Tokenizer tokenizer;
+    private LatentKvCache[] rowCaches = new LatentKvCache[PREFILL_CHUNK];
+    private int[] rowTokens = new int[PREFILL_CHUNK];
+    private int[] rowExperts = new int[PREFILL_CHUNK];
+    private boolean[] rowWant = new boolean[PREFILL_CHUNK];
+
+    /** {@code tokenizer} may be null: then text stop strings are refused and results carry no text. */
+    public Generator(InferenceModel model, Tokenizer tokenizer) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+    }
+
+    public InferenceModel model() {
+        return model;
+    }
+
+    public GenerationResult generate(GenerationRequest request, TokenListener listener) {
+        return generate(request, listener, null);
+    }
+
+    public GenerationResult generate(GenerationRequest request, TokenListener listener, CancellationToken cancel) {
+        return generateAll(List.of(request), Arrays.asList(listener), Arrays.asList(cancel)).getFirst();
+    }
+
+    /** Runs all requests to completion together; results in request order. Listeners/cancels may be null or hold nulls. */
+    public List<GenerationResult> generateAll(List<GenerationRequest> requests, List<TokenListener> listeners,
+                                              List<CancellationToken> cancels) {
+        List<SequenceRun> runs = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            runs.add(start(requests.get(i), listeners == null ? null : listeners.get(i), cancels == null ? null : cancels.get(i)));
+        }
+        List<SequenceRun> active = new ArrayList<>();
+        for (SequenceRun r : runs) {
+            if (!r.finished()) {
+                active.add(r);
+            }
+        }
+        while (!active.isEmpty()) {
+            decodeStep(active);
+            active.removeIf(SequenceRun::finished);
+        }
+        List<GenerationResult> out = new ArrayList<>();
+        for (SequenceRun r : runs) {
+            out.add(r.result());
+        }
+        return out;
+    }
+
+    /** Checks the request, prefills its prompt and samples its first token. */
+    SequenceRun start(GenerationRequest request, TokenListener listener, CancellationToken cancel) {
+        ExpertBudget.of(request.budget().experts(), model.config()); // refuses budgets above the trained top-k
+        int[] prompt = request.promptTokens();
+        for (int t : prompt) {
+            if (t < 0 || t >= model.config().vocabSize()) {
+                throw new IllegalArgumentException("prompt token id " + t + " out of range 0.." + (model.config().vocabSize() - 1));
+            }
+        }
+        LatentKvCache cache = model.newCache(prompt.length + request.sampling().maxTokens());
+        SequenceRun run = new SequenceRun(request, listener, cancel, cache, tokenizer, model.config().eosTokenId());
+        if (run.cancel.isCancelled()) {
+            run.finish(FinishReason.CANCELLED);
+            return run;
+        }
+        long t0 = System.nanoTime();
+        float[] last = null;
+        for (int off = 0; off < prompt.length; off += PREFILL_CHUNK) {
+            int m = Math.min(PREFILL_CHUNK, prompt.length - off);
+            ensureRows(m);
+            for (int i = 0; i < m; i++) {
+                rowCaches[i] = cache;
+                rowTokens[i] = prompt[off + i];
+                rowExperts[i] = request.budget().experts();
+                rowWant[i] = off + i == prompt.length - 1;
+            }
+            float[][] logits = model.forward(rowCaches, rowTokens, m, rowExperts, rowWant);
+            if (off + m == prompt.length) {
+                last = logits[m - 1];
+            }
+        }
+        run.prefillNanos = System.nanoTime() - t0;
+        run.accept(last);
+        return run;
+    }
+
+    /** One shared decode step over the unfinished sequences (cancelled ones finish instead). */
+    void decodeStep(List<SequenceRun> active) {
+        int m = 0;
+        ensureRows(active.size());
+        for (SequenceRun r : active) {
+            if (r.finished()) {
+                continue;
+            }
+            if (r.cancel.isCancelled()) {
+                r.finish(FinishReason.CANCELLED);
+                continue;
+            }
+            rowCaches[m] = r.cache;
+            rowTokens[m] = r.nextToken;
+            rowExperts[m] = r.request.budget().experts();
+            rowWant[m] = true;
+            m++;
+        }
+        if (m == 0) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        float[][] logits = model.forward(rowCaches, rowTokens, m, rowExperts, rowWant);
+        long dt = System.nanoTime() - t0;
+        int i = 0;
+        for (SequenceRun r : active) {
+            if (r.finished() || rowCaches[i] != r.cache) {
+                continue;
+            }
+            r.decodeNanos += dt;
+            r.accept(logits[i]);
+            i++;
+            if (i == m) {
+                break;
+            }
+        }
+    }
+
+    private void ensureRows(int n) {
+        if (rowTokens.length < n) {
+            int c = Math.max(n, rowTokens.length * 2);
+            rowCaches = new LatentKvCache[c];
+            rowTokens = new int[c];
+            rowExperts = new int[c];
+            rowWant = new boolean[c];
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.reasoningrouter.engine.model;
+
+/**
+ * One sequence's attention cache in MLA form: per token and layer only the normalised latent (kv_lora_rank floats)
+ * and the rotary key (qk_rope_head_dim floats), not per-head keys and values. Grows by doubling.
+ */
+public final class LatentKvCache {
+    private final int layers;
+    private final int latentDim;
+    private final int ropeDim;
+    private float[][] latent;
+    private float[][] ropeKey;
+    private int capacity;
+    private int length;
+
+    public LatentKvCache(ModelConfig c, int initialCapacity) {
+        this.layers = c.numLayers();
+        this.latentDim = c.kvLoraRank();
+        this.ropeDim = c.qkRopeHeadDim();
+        this.latent = new float[layers][];
+        this.ropeKey = new float[layers][];
+        this.capacity = 0;
+        ensureCapacity(Math.max(1, initialCapacity));
+    }
+
+    /** Tokens cached so far (the next token's position). */
+    public int length() {
+        return length;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    void ensureCapacity(int tokens) {
+        if (tokens <= capacity) {
+            return;
+        }
+        int cap = Math.max(tokens, capacity * 2);
+        for (int l = 0; l < layers; l++) {
+            float[] a = new float[cap * latentDim];
+            float[] b = new float[cap * ropeDim];
+            if (latent[l] != null) {
+                System.arraycopy(latent[l], 0, a, 0, length * latentDim);
+                System.arraycopy(ropeKey[l], 0, b, 0, length * ropeDim);
+            }
+            latent[l] = a;
+            ropeKey[l] = b;
+        }
+        capacity = cap;
+    }
+
+    float[] latent(int layer) {
+        return latent[layer];
+    }
+
+    float[] ropeKey(int layer) {
+        return ropeKey[layer];
+    }
+
+    void setLength(int n) {
+        length = n;
+    }
+
+    /** Forgets tokens from {@code n} on (e.g. to re-run from a prefix). */
+    public void truncate(int n) {
+        if (n < 0 || n > length) {
+            throw new IllegalArgumentException("cannot truncate a cache of " + length + " tokens to " + n);
+        }
+        length = n;
+    }
+
+    /** Bytes this cache keeps per token (float32 entries). */
+    public long bytesPerToken() {
+        return 4L * layers * (latentDim + ropeDim);
+    }
+}

@@ -1,0 +1,225 @@
+package dev.reasoningrouter.engine.serving;
+
+import dev.reasoningrouter.engine.generate.BatchingGenerator;
+import dev.reasoningrouter.engine.generate.CancellationToken;
+import dev.reasoningrouter.engine.generate.GenerationRequest;
+import dev.reasoningrouter.engine.generate.GenerationResult;
+import dev.reasoningrouter.engine.generate.SamplingParams;
+import dev.reasoningrouter.engine.model.ExpertBudget;
+import dev.reasoningrouter.engine.model.LoadedModel;
+import dev.reasoningrouter.engine.model.ModelConfig;
+import dev.reasoningrouter.engine.model.ModelLoader;
+import dev.reasoningrouter.engine.model.ModelStats;
+import dev.reasoningrouter.engine.tokenizer.BpeTokenizer;
+import dev.reasoningrouter.engine.tokenizer.ChatTemplate;
+import dev.reasoningrouter.engine.tokenizer.ChatTurn;
+import dev.reasoningrouter.engine.tokenizer.DeepSeekTokenizers;
+import dev.reasoningrouter.engine.tokenizer.Tokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One opened model ready to serve chat: the weights, the tokenizer its file speaks, its chat template, and a
+ * {@link BatchingGenerator} so that concurrent requests share decode steps (each with its own expert budget).
+ * Plain Java, no framework: the path services wrap it.
+ */
+public final class ModelHost implements AutoCloseable {
+
+    /** Bytes per cached element: {@code LatentKvCache} holds float32 latents and rotary keys. */
+    static final int KV_BYTES_PER_ELEMENT = Float.BYTES;
+
+    /**
+     * Where the model comes from.
+     *
+     * @param modelPath a GGUF file or checkpoint directory; null means the default random-weight test model
+     * @param cacheDir  where the default test model is written once and loaded from
+     * @param threads   CPU worker threads (0 = all cores)
+     * @param maxBatch  the most sequences decoded together
+     */
+    public record Options(Path modelPath, Path cacheDir, int threads, int maxBatch) {
+        public Options {
+            if (modelPath == null) {
+                Objects.requireNonNull(cacheDir, "cacheDir is needed when no model path is given");
+            }
+            if (threads < 0) {
+                throw new IllegalArgumentException("threads must be >= 0 (0 = all cores), got " + threads);
+            }
+            if (maxBatch < 1) {
+                throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+            }
+        }
+    }
+
+    private final LoadedModel loaded;
+    private final Tokenizer tokenizer;
+    private final ChatTemplate template;
+    private final ModelStats stats;
+    private final BatchingGenerator generator;
+    private final String tokenizerSource;
+
+    private ModelHost(LoadedModel loaded, Tokenizer tokenizer, String tokenizerSource, int maxBatch) {
+        this.loaded = loaded;
+        this.tokenizer = tokenizer;
+        this.tokenizerSource = tokenizerSource;
+        this.template = ChatTemplate.forVocabulary(tokenizer.vocabulary());
+        this.stats = new ModelStats(loaded.config(), loaded.weights());
+        this.generator = new BatchingGenerator(loaded.model(), tokenizer, maxBatch);
+    }
+
+    /** Opens the model the options name, or (no path) writes the default test model into the cache once and opens it. */
+    public static ModelHost open(Options o) {
+        Path path = o.modelPath() != null ? o.modelPath() : DefaultTestModel.ensure(o.cacheDir());
+        return open(path, o.threads(), o.maxBatch());
+    }
+
+    /** Opens a GGUF file or checkpoint directory. */
+    public static ModelHost open(Path path, int threads, int maxBatch) {
+        LoadedModel lm = ModelLoader.load(path, threads);
+        try {
+            Tokenizer tok;
+            String source;
+            if (lm.vocabulary().isPresent()) {
+                tok = BpeTokenizer.fromVocabulary(lm.vocabulary().get());
+                source = "model file (tokenizer.ggml.*)";
+            } else if (Files.isDirectory(path) && Files.isRegularFile(path.resolve("tokenizer.json"))) {
+                tok = BpeTokenizer.fromTokenizerJson(path.resolve("tokenizer.json"));
+                source = path.resolve("tokenizer.json").toString();
+            } else {
+                tok = DeepSeekTokenizers.bundledV3();
+                source = "bundled DeepSeek-V3 tokenizer (the model carries none)";
+            }
+            if (tok.vocabSize() > lm.config().vocabSize()) {
+                throw new IllegalArgumentException(path + ": the tokenizer (" + source + ") has " + tok.vocabSize()
+                        + " tokens but the model only " + lm.config().vocabSize() + " embedding rows");
+            }
+            return new ModelHost(lm, tok, source, maxBatch);
+        } catch (RuntimeException e) {
+            lm.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Renders the conversation with the model's chat template, generates the assistant's reply and returns it.
+     * {@code listener} (may be null) receives text deltas on the generator's thread as they become final.
+     */
+    public ChatOutcome chat(List<ChatTurn> turns, SamplingParams sampling, ExpertBudget budget, TextListener listener,
+                            CancellationToken cancel) {
+        try {
+            return chatAsync(turns, sampling, budget, listener, cancel).get();
+        } catch (InterruptedException e) {
+            if (cancel != null) {
+                cancel.cancel();
+            }
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while generating", e);
+        } catch (ExecutionException | CompletionException e) {
+            Throwable c = e.getCause() == null ? e : e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(c.getMessage(), c);
+        }
+    }
+
+    /**
+     * As {@link #chat} but returns at once; the prompt is checked (template, context length, budget) before
+     * anything is queued, so bad input throws here. The listener runs on the generator's thread: keep it quick.
+     */
+    public CompletableFuture<ChatOutcome> chatAsync(List<ChatTurn> turns, SamplingParams sampling, ExpertBudget budget,
+                                                    TextListener listener, CancellationToken cancel) {
+        Objects.requireNonNull(budget, "budget");
+        ExpertBudget checked = ExpertBudget.of(budget.experts(), loaded.config());
+        String prompt = template.render(turns, true);
+        int[] ids = tokenizer.encode(prompt);
+        int room = loaded.config().maxContext() - ids.length;
+        if (room < 1) {
+            throw new IllegalArgumentException("the prompt is " + ids.length + " tokens; this model's context is "
+                    + loaded.config().maxContext() + " tokens");
+        }
+        SamplingParams s = sampling.maxTokens() > room
+                ? new SamplingParams(sampling.temperature(), sampling.topP(), sampling.seed(), room,
+                        sampling.stopTokenSequences(), sampling.stopStrings(), sampling.ignoreEos())
+                : sampling;
+        long start = System.nanoTime();
+        AtomicLong firstToken = new AtomicLong(-1);
+        GenerationRequest request = new GenerationRequest(ids, s, checked);
+        return generator.submit(request, t -> {
+            firstToken.compareAndSet(-1, System.nanoTime());
+            if (listener != null && t.text() != null && !t.text().isEmpty()) {
+                listener.onText(t.text());
+            }
+        }, cancel).thenApply(r -> {
+            long end = System.nanoTime();
+            long first = firstToken.get();
+            long ttft = first < 0 ? end - start : first - start;
+            return new ChatOutcome(r.text() == null ? "" : r.text(), r.promptTokens(), r.tokens().length,
+                    r.finishReason(), r.expertsPerToken(), ttft, end - start);
+        });
+    }
+
+    /** The model's own name (GGUF general.name or the source path). */
+    public String modelName() {
+        String d = loaded.description();
+        return d == null || d.isBlank() ? loaded.source() : d;
+    }
+
+    /** True for a random-weight test model: every output made with it must say so. */
+    public boolean isSynthetic() {
+        return loaded.isSynthetic();
+    }
+
+    public ModelConfig config() {
+        return loaded.config();
+    }
+
+    public String source() {
+        return loaded.source();
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public String tokenizerSource() {
+        return tokenizerSource;
+    }
+
+    public ChatTemplate chatTemplate() {
+        return template;
+    }
+
+    /** Routed experts per token the model was trained with (the reasoning path's budget). */
+    public int trainedTopK() {
+        return Math.max(1, loaded.config().numExpertsPerTok());
+    }
+
+    /** Weights that one token reads under {@code budget} (shared experts and attention included). */
+    public long activeParametersPerToken(ExpertBudget budget) {
+        return stats.activeParameters(budget.experts());
+    }
+
+    public long totalParameters() {
+        return stats.totalParameters();
+    }
+
+    /** KV-cache bytes one token of context costs (MLA latent + rotary key per layer, float32). */
+    public long kvCacheBytesPerToken() {
+        return stats.mlaCacheElementsPerToken() * KV_BYTES_PER_ELEMENT;
+    }
+
+    @Override
+    public void close() {
+        try {
+            generator.close();
+        } finally {
+            loaded.close();
+        }
+    }
+}

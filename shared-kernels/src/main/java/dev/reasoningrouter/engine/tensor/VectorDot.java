@@ -1,0 +1,243 @@
+package dev.reasoningrouter.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Fused dequantise-and-dot of one weight row with an activation vector, read straight from the
+ * (memory-mapped) weight bytes with the Vector API. F32, BF16 and Q8_0 decode in vector registers;
+ * F16, Q4_K, Q6_K and FP8 decode a block at a time into a small per-thread scratch array and dot that.
+ */
+public final class VectorDot {
+    private VectorDot() {}
+
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** 16 floats for Q8_0 when the machine has 512-bit vectors, 8 with 256-bit. */
+    private static final int LANES = F.length();
+    private static final VectorSpecies<Byte> B_FOR_F = LANES == 16 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+    private static final VectorSpecies<Short> S_FOR_F = LANES == 16 ? ShortVector.SPECIES_256 : ShortVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I_F = LANES == 16 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+
+    /** Scratch length callers must provide for the block-decoded types. */
+    public static final int SCRATCH = 256;
+
+    /** Row {@code row} of {@code w} dotted with {@code x[xOff .. xOff + cols)}. */
+    public static float dot(WeightMatrix w, int row, float[] x, int xOff, float[] scratch) {
+        MemorySegment s = w.data();
+        long base = row * w.rowBytes();
+        int n = w.cols();
+        return switch (w.type()) {
+            case F32 -> dotF32(s, base, x, xOff, n);
+            case BF16 -> dotBf16(s, base, x, xOff, n);
+            case Q8_0 -> dotQ80(s, base, x, xOff, n);
+            case F16, FP8_E4M3_B128 -> dotByChunks(w, row, x, xOff, n, scratch, 128);
+            case Q4_K -> LANES == 16 ? dotQ4K(s, base, x, xOff, n) : dotByChunks(w, row, x, xOff, n, scratch, 256);
+            case Q6_K -> LANES == 16 ? dotQ6K(s, base, x, xOff, n) : dotByChunks(w, row, x, xOff, n, scratch, 256);
+        };
+    }
+
+    private static float dotByChunks(WeightMatrix w, int row, float[] x, int xOff, int n, float[] scratch, int chunk) {
+        float sum = 0;
+        int c = 0;
+        for (; c + chunk <= n; c += chunk) {
+            Dequant.range(w, row, c, chunk, scratch, 0);
+            sum += dotArrays(scratch, 0, x, xOff + c, chunk);
+        }
+        if (c < n) {
+            Dequant.range(w, row, c, n - c, scratch, 0);
+            sum += dotArrays(scratch, 0, x, xOff + c, n - c);
+        }
+        return sum;
+    }
+
+    /** Plain float dot product of two arrays. */
+    public static float dotArrays(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += LANES) {
+            acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += a[aOff + i] * b[bOff + i];
+        }
+        return sum;
+    }
+
+    /** {@code y[yOff..] += a * x[xOff..]} over n elements. */
+    public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        FloatVector av = FloatVector.broadcast(F, a);
+        for (int bound = F.loopBound(n); i < bound; i += LANES) {
+            FloatVector.fromArray(F, x, xOff + i).fma(av, FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += a * x[xOff + i];
+        }
+    }
+
+    static float dotF32(MemorySegment s, long base, float[] x, int xOff, int n) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = n - 2 * LANES; i <= bound; i += 2 * LANES) {
+            acc0 = FloatVector.fromMemorySegment(F, s, base + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), acc0);
+            acc1 = FloatVector.fromMemorySegment(F, s, base + 4L * (i + LANES), LE).fma(FloatVector.fromArray(F, x, xOff + i + LANES), acc1);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += s.get(Dequant.F32, base + 4L * i) * x[xOff + i];
+        }
+        return sum;
+    }
+
+    static float dotBf16(MemorySegment s, long base, float[] x, int xOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += LANES) {
+            ShortVector h = ShortVector.fromMemorySegment(S_FOR_F, s, base + 2L * i, LE);
+            IntVector bits = (IntVector) h.convertShape(VectorOperators.S2I, I_F, 0);
+            FloatVector w = bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            acc = w.fma(FloatVector.fromArray(F, x, xOff + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += Fp.bf16ToF32(s.get(Dequant.I16, base + 2L * i)) * x[xOff + i];
+        }
+        return sum;
+    }
+
+    static float dotQ80(MemorySegment s, long base, float[] x, int xOff, int n) {
+        if (LANES != 16) {
+            return dotQ80Narrow(s, base, x, xOff, n);
+        }
+        // two blocks per iteration, one accumulator each; a block's scale multiplies its 32-weight partial sum
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int blocks = n / 32;
+        int b = 0;
+        for (; b + 1 < blocks; b += 2) {
+            long p = base + 34L * b;
+            int xo = xOff + 32 * b;
+            FloatVector d0 = FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p)));
+            FloatVector d1 = FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p + 34)));
+            // (no helper methods taking or returning vectors: an un-inlined call would box them)
+            FloatVector q0 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 2, LE).castShape(F, 0);
+            FloatVector q1 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 18, LE).castShape(F, 0);
+            FloatVector q2 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 36, LE).castShape(F, 0);
+            FloatVector q3 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 52, LE).castShape(F, 0);
+            FloatVector s0 = q0.mul(FloatVector.fromArray(F, x, xo));
+            s0 = q1.fma(FloatVector.fromArray(F, x, xo + 16), s0);
+            FloatVector s1 = q2.mul(FloatVector.fromArray(F, x, xo + 32));
+            s1 = q3.fma(FloatVector.fromArray(F, x, xo + 48), s1);
+            acc0 = s0.fma(d0, acc0);
+            acc1 = s1.fma(d1, acc1);
+        }
+        if (b < blocks) {
+            long p = base + 34L * b;
+            int xo = xOff + 32 * b;
+            FloatVector d0 = FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p)));
+            FloatVector q0 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 2, LE).castShape(F, 0);
+            FloatVector q1 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 18, LE).castShape(F, 0);
+            FloatVector s0 = q0.mul(FloatVector.fromArray(F, x, xo));
+            s0 = q1.fma(FloatVector.fromArray(F, x, xo + 16), s0);
+            acc0 = s0.fma(d0, acc0);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Q4_K: per 32-weight sub-block j, sum = d*sc_j * sum(q*x) - dmin*m_j * sum(x); nibbles are split in registers.
+     */
+    static float dotQ4K(MemorySegment s, long base, float[] x, int xOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        FloatVector accMin = FloatVector.zero(F);
+        ByteVector low4 = ByteVector.broadcast(ByteVector.SPECIES_256, (byte) 0x0F);
+        for (int b = 0; b < n / 256; b++) {
+            long p = base + 144L * b;
+            float d = Fp.f16ToF32(s.get(Dequant.I16, p));
+            float dmin = Fp.f16ToF32(s.get(Dequant.I16, p + 2));
+            long scales = p + 4;
+            for (int c = 0; c < 4; c++) {
+                ByteVector q = ByteVector.fromMemorySegment(ByteVector.SPECIES_256, s, p + 16 + 32L * c, LE);
+                ByteVector lo = q.and(low4);
+                ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and(low4);
+                int xo = xOff + 256 * b + 64 * c;
+                FloatVector x0 = FloatVector.fromArray(F, x, xo), x1 = FloatVector.fromArray(F, x, xo + 16);
+                FloatVector x2 = FloatVector.fromArray(F, x, xo + 32), x3 = FloatVector.fromArray(F, x, xo + 48);
+                FloatVector sLo = ((FloatVector) lo.castShape(F, 0)).mul(x0).add(((FloatVector) lo.castShape(F, 1)).mul(x1));
+                FloatVector sHi = ((FloatVector) hi.castShape(F, 0)).mul(x2).add(((FloatVector) hi.castShape(F, 1)).mul(x3));
+                int j = 2 * c;
+                acc = sLo.fma(FloatVector.broadcast(F, d * Dequant.q4kScale(s, scales, j)), acc);
+                acc = sHi.fma(FloatVector.broadcast(F, d * Dequant.q4kScale(s, scales, j + 1)), acc);
+                accMin = x0.add(x1).fma(FloatVector.broadcast(F, dmin * Dequant.q4kMin(s, scales, j)), accMin);
+                accMin = x2.add(x3).fma(FloatVector.broadcast(F, dmin * Dequant.q4kMin(s, scales, j + 1)), accMin);
+            }
+        }
+        return acc.sub(accMin).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Q6_K: 6-bit quants assembled from the low-nibble and high-bit planes in registers, int8 scale per 16 weights. */
+    static float dotQ6K(MemorySegment s, long base, float[] x, int xOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        VectorSpecies<Byte> B = ByteVector.SPECIES_256;
+        ByteVector m4 = ByteVector.broadcast(B, (byte) 0x0F);
+        ByteVector m2 = ByteVector.broadcast(B, (byte) 0x03);
+        ByteVector off = ByteVector.broadcast(B, (byte) 32);
+        for (int b = 0; b < n / 256; b++) {
+            long p = base + 210L * b;
+            float d = Fp.f16ToF32(s.get(Dequant.I16, p + 208));
+            for (int h = 0; h < 2; h++) {
+                ByteVector ql0 = ByteVector.fromMemorySegment(B, s, p + 64L * h, LE);
+                ByteVector ql1 = ByteVector.fromMemorySegment(B, s, p + 64L * h + 32, LE);
+                ByteVector qh = ByteVector.fromMemorySegment(B, s, p + 128 + 32L * h, LE);
+                ByteVector u0 = ql0.and(m4).or(qh.and(m2).lanewise(VectorOperators.LSHL, 4)).sub(off);
+                ByteVector u1 = ql1.and(m4).or(qh.lanewise(VectorOperators.LSHR, 2).and(m2).lanewise(VectorOperators.LSHL, 4)).sub(off);
+                ByteVector u2 = ql0.lanewise(VectorOperators.LSHR, 4).and(m4)
+                        .or(qh.lanewise(VectorOperators.LSHR, 4).and(m2).lanewise(VectorOperators.LSHL, 4)).sub(off);
+                ByteVector u3 = ql1.lanewise(VectorOperators.LSHR, 4).and(m4)
+                        .or(qh.lanewise(VectorOperators.LSHR, 6).and(m2).lanewise(VectorOperators.LSHL, 4)).sub(off);
+                int xo = xOff + 256 * b + 128 * h;
+                long sc = p + 192 + 8L * h;
+                // quarter k: weights xo + 32k .. +31, two halves of 16 with scales sc[2k], sc[2k+1]
+                acc = ((FloatVector) u0.castShape(F, 0)).mul(FloatVector.fromArray(F, x, xo)).fma(FloatVector.broadcast(F, d * s.get(ValueLayout.JAVA_BYTE, sc)), acc);
+                acc = ((FloatVector) u0.castShape(F, 1)).mul(FloatVector.fromArray(F, x, xo + 16)).fma(FloatVector.broadcast(F, d * s.get(ValueLayout.JAVA_BYTE, sc + 1)), acc);
+                acc = ((FloatVector) u1.castShape(F, 0)).mul(FloatVector.fromArray(F, x, xo + 32)).fma(FloatVector.broadcast(F, d * s.get(ValueLayout.JAVA_BYTE, sc + 2)), acc);
+                acc = ((FloatVector) u1.castShape(F, 1)).mul(FloatVector.fromArray(F, x, xo + 48)).fma(FloatVector.broadcast(F, d * s.get(ValueLayout.JAVA_BYTE, sc + 3)), acc);
+                acc = ((FloatVector) u2.castShape(F, 0)).mul(FloatVector.fromArray(F, x, xo + 64)).fma(FloatVector.broadcast(F, d * s.get(ValueLayout.JAVA_BYTE, sc + 4)), acc);
+                acc = ((FloatVector) u2.castShape(F, 1)).mul(FloatVector.fromArray(F, x, xo + 80)).fma(FloatVector.broadcast(F, d * s.get(ValueLayout.JAVA_BYTE, sc + 5)), acc);
+                acc = ((FloatVector) u3.castShape(F, 0)).mul(FloatVector.fromArray(F, x, xo + 96)).fma(FloatVector.broadcast(F, d * s.get(ValueLayout.JAVA_BYTE, sc + 6)), acc);
+                acc = ((FloatVector) u3.castShape(F, 1)).mul(FloatVector.fromArray(F, x, xo + 112)).fma(FloatVector.broadcast(F, d * s.get(ValueLayout.JAVA_BYTE, sc + 7)), acc);
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+
+
+    private static float dotQ80Narrow(MemorySegment s, long base, float[] x, int xOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int blocks = n / 32;
+        for (int b = 0; b < blocks; b++) {
+            long p = base + 34L * b;
+            float d = Fp.f16ToF32(s.get(Dequant.I16, p));
+            int xo = xOff + 32 * b;
+            FloatVector blockSum = FloatVector.zero(F);
+            for (int j = 0; j < 32; j += LANES) {
+                ByteVector q = ByteVector.fromMemorySegment(B_FOR_F, s, p + 2 + j, LE);
+                FloatVector qf = (FloatVector) q.convertShape(VectorOperators.B2F, F, 0);
+                blockSum = qf.fma(FloatVector.fromArray(F, x, xo + j), blockSum);
+            }
+            acc = blockSum.fma(FloatVector.broadcast(F, d), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+}

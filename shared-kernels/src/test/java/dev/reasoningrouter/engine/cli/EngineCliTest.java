@@ -1,0 +1,112 @@
+package dev.reasoningrouter.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class EngineCliTest {
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {}
+
+    private Run run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        int code = new EngineCli(new PrintStream(o, true), new PrintStream(e, true)).run(args);
+        return new Run(code, o.toString(), e.toString());
+    }
+
+    @Test
+    void synthInspectLogitsGeneratePerplexityAndBenchOnATinyModel() throws Exception {
+        Path gguf = dir.resolve("tiny.gguf");
+        assertThat(run("synth", "--out", gguf.toString(), "--preset", "tiny", "--type", "q8_0", "--seed", "3").code()).isZero();
+        Path st = dir.resolve("tiny-st");
+        assertThat(run("synth", "--out", st.toString(), "--format", "safetensors", "--type", "bf16").code()).isZero();
+        assertThat(st.resolve("config.json")).exists();
+
+        Run inspect = run("inspect", gguf.toString(), "--json", "--threads", "1");
+        assertThat(inspect.code()).isZero();
+        JsonNode j = JsonMapper.builder().build().readTree(inspect.out());
+        assertThat(j.path("synthetic").asBoolean()).isTrue();
+        assertThat(j.path("budgets").size()).isEqualTo(2);
+        assertThat(j.path("budgets").get(0).path("active_parameters").asLong())
+                .isLessThan(j.path("budgets").get(1).path("active_parameters").asLong());
+        assertThat(j.path("kv_cache").path("mha_over_mla").asDouble()).isGreaterThan(1);
+        assertThat(inspect.err()).contains("random-weight test model");
+        assertThat(run("inspect", st.toString()).out()).contains("KV cache".toLowerCase().substring(0, 2)).contains("MLA");
+
+        Path logits = dir.resolve("l.bin");
+        Run l = run("logits", gguf.toString(), "--tokens", "508,1,2", "--out", logits.toString(), "--experts", "1");
+        assertThat(l.code()).isZero();
+        assertThat(Files.size(logits)).isEqualTo(3L * 512 * 4);
+        FloatBufferCheck.assertFinite(Files.readAllBytes(logits));
+
+        Run g = run("generate", gguf.toString(), "--tokens", "508,5,6", "--max-tokens", "5", "--seed", "1",
+                "--temperature", "0.7", "--logprobs", "--ignore-eos");
+        assertThat(g.code()).isZero();
+        assertThat(g.out().trim().split(" ")).hasSize(5);
+        assertThat(g.err()).contains("5 generated");
+        assertThat(run("generate", gguf.toString(), "--tokens", "508,5,6", "--max-tokens", "5", "--seed", "1",
+                "--temperature", "0.7", "--logprobs", "--ignore-eos").out()).isEqualTo(g.out());
+
+        Path toks = dir.resolve("toks.txt");
+        Files.writeString(toks, "508 1 2 3 4 5 6 7 8 9 10 11 12");
+        Run p = run("perplexity", gguf.toString(), "--tokens-file", toks.toString(), "--json");
+        assertThat(p.code()).isZero();
+        double ppl = JsonMapper.builder().build().readTree(p.out()).path("perplexity").asDouble();
+        assertThat(ppl).isGreaterThan(1).isLessThan(100_000);
+
+        Run b = run("bench", gguf.toString(), "--prompt-tokens", "8", "--decode-tokens", "4", "--repeat", "1", "--memory-test-mb", "64", "--json");
+        assertThat(b.code()).isZero();
+        JsonNode bj = JsonMapper.builder().build().readTree(b.out());
+        assertThat(bj.path("memory_read_bytes_per_s").asDouble()).isPositive();
+        assertThat(bj.path("budgets").size()).isEqualTo(2);
+        assertThat(bj.path("budgets").get(0).path("decode_tokens_per_s").asDouble()).isPositive();
+    }
+
+    @Test
+    void errorsAreClearWithExitCodeTwo() throws Exception {
+        Path gguf = dir.resolve("tiny.gguf");
+        run("synth", "--out", gguf.toString());
+        Run prompt = run("generate", gguf.toString(), "--prompt", "hello");
+        assertThat(prompt.code()).isEqualTo(2);
+        assertThat(prompt.err()).contains("tokenizer not available in this build");
+        Run budget = run("logits", gguf.toString(), "--tokens", "1", "--out", dir.resolve("x").toString(), "--experts", "3");
+        assertThat(budget.code()).isEqualTo(2);
+        assertThat(budget.err()).contains("expert budget 3 is out of range").contains("1..2");
+        Run missing = run("inspect", dir.resolve("nope.gguf").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("does not exist");
+        assertThat(run("inspect", gguf.toString(), "--jsn", "1").err()).contains("unknown option --jsn");
+        assertThat(run("frobnicate").err()).contains("unknown command");
+        assertThat(run("help").out()).contains("synth").contains("inspect").contains("logits").contains("generate")
+                .contains("perplexity").contains("bench");
+        Run badType = run("synth", "--out", dir.resolve("y.gguf").toString(), "--type", "q5_1");
+        assertThat(badType.code()).isEqualTo(2);
+        assertThat(badType.err()).contains("unknown weight type 'q5_1'");
+    }
+
+    static final class FloatBufferCheck {
+        static void assertFinite(byte[] b) {
+            var fb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            float lo = Float.MAX_VALUE, hi = -Float.MAX_VALUE;
+            while (fb.hasRemaining()) {
+                float v = fb.get();
+                assertThat(Float.isFinite(v)).isTrue();
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            assertThat(hi - lo).isGreaterThan(0.1f); // logits are not degenerate
+        }
+    }
+}
