@@ -22,7 +22,8 @@ RUN --mount=type=cache,target=/root/.m2 \
 FROM eclipse-temurin:25-jre
 ARG MODULE
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 rr
+ && useradd --system --uid 10001 rr \
+ && mkdir -p /var/lib/rr/models && chown rr /var/lib/rr/models
 WORKDIR /app
 COPY --from=build /app/dependencies/ ./
 COPY --from=build /app/spring-boot-loader/ ./

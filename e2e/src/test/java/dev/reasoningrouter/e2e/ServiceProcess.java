@@ -36,7 +36,7 @@ final class ServiceProcess implements AutoCloseable {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-preview", "--add-modules",
                 "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+                "-jar", jar.toString()));
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(module + ".log");

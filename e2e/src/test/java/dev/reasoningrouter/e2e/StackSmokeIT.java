@@ -59,7 +59,9 @@ class StackSmokeIT {
                 "RR_KAFKA_BOOTSTRAP", bootstrap,
                 "RR_CLASSIFIER_URL", "http://127.0.0.1:" + ports.get("classifier"),
                 "RR_FAST_PATH_URL", "http://127.0.0.1:" + ports.get("fast-path"),
-                "RR_REASONING_PATH_URL", "http://127.0.0.1:" + ports.get("reasoning-path"));
+                "RR_REASONING_PATH_URL", "http://127.0.0.1:" + ports.get("reasoning-path"),
+                // both path services share one copy of the default random-weight test model
+                "RR_MODEL_CACHE_DIR", root.resolve("e2e/target/models").toString());
         Runtime.getRuntime().addShutdownHook(new Thread(StackSmokeIT::stopStack));
         for (var entry : ports.entrySet()) {
             ServiceProcess service = ServiceProcess.start(root, entry.getKey(), entry.getValue(), env, logs);
@@ -97,6 +99,29 @@ class StackSmokeIT {
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.body()).contains("\"route\":\"reasoning\"");
+    }
+
+    @Test
+    void pathServicesAnswerChatCompletionsAndSayTheDefaultModelIsARandomWeightTestModel() throws Exception {
+        Map<String, Integer> experts = new HashMap<>();
+        for (ServiceProcess service : STACK) {
+            if (!service.name().endsWith("-path")) {
+                continue;
+            }
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/v1/chat/completions"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}],\"max_tokens\":8,\"seed\":1}"))
+                    .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(service.name() + ": " + response.body()).isEqualTo(200);
+            assertThat(response.body()).contains("\"choices\"").contains("\"usage\"").contains("random-weight test model");
+            assertThat(response.headers().firstValue("X-RR-Model-Warning")).isPresent();
+            var m = java.util.regex.Pattern.compile("\"experts\":(\\d+)").matcher(response.body());
+            assertThat(m.find()).as(response.body()).isTrue();
+            experts.put(service.name(), Integer.parseInt(m.group(1)));
+        }
+        assertThat(experts).containsOnlyKeys("fast-path", "reasoning-path");
+        assertThat(experts.get("fast-path")).isLessThan(experts.get("reasoning-path"));
     }
 
     @Test
