@@ -17,9 +17,16 @@ import java.util.Arrays;
 public final class TestModels {
     private TestModels() {}
 
-    /** Tiny, sigmoid gating with selection bias and group-limited routing, no q-LoRA, YaRN on. */
+    /** The tiny preset: sigmoid gating with selection bias and group-limited routing, q-LoRA, YaRN on. */
     public static SyntheticModel tinySigmoid(long seed) {
         return SyntheticModel.preset("tiny", seed);
+    }
+
+    /** Like the tiny preset but without q-LoRA (V2-Lite style queries). */
+    public static SyntheticModel tinyNoQLora(long seed) {
+        ModelConfig c = SyntheticModel.config(512, 64, 3, 4, 0, 32, 16, 8, 16, 128, 32, 8, 1, 2, 1, ModelConfig.Gating.SIGMOID,
+                true, 4, 2, 4f, 64, 256);
+        return new SyntheticModel("tiny-no-qlora", c, seed, SyntheticVocabulary.generate(512));
     }
 
     /** Tiny, softmax gating without bias or groups, q-LoRA on, no renormalisation (V2-style). */

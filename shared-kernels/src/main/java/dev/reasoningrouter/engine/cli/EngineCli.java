@@ -204,7 +204,7 @@ public final class EngineCli {
             out.printf("attention   q_lora %d, kv_lora %d, qk_nope %d, qk_rope %d, v_head %d, rope theta %.0f, yarn x%.1f (orig ctx %d)%n",
                     c.qLoraRank(), c.kvLoraRank(), c.qkNopeHeadDim(), c.qkRopeHeadDim(), c.vHeadDim(), c.ropeTheta(),
                     c.ropeScalingFactor(), c.ropeOriginalContext());
-            out.printf("experts     %d routed (top-%d), %d shared, ffn %d; %s gating%s, groups %d/%d, norm %s, scale %.2f%n",
+            out.printf("experts     %d routed (top-%d), %d shared, ffn %d; %s gating%s, best %d of %d groups, norm %s, scale %.2f%n",
                     c.nRoutedExperts(), c.numExpertsPerTok(), c.nSharedExperts(), c.moeIntermediateSize(),
                     c.scoringFunc().name().toLowerCase(), c.hasSelectionBias() ? " + selection bias" : "", c.topkGroup(), c.nGroup(),
                     c.normTopKProb(), c.routedScalingFactor());

@@ -181,7 +181,7 @@ public final class DeepSeekModel implements InferenceModel {
             if (layer.moe() != null) {
                 moe(layer.moe(), n, experts);
             } else {
-                ffn(layer.dense(), n, xn, moeOut, true);
+                ffn(layer.dense(), n, xn, moeOut);
             }
             for (int i = 0; i < n; i++) {
                 add(x[i], moeOut[i], h);
@@ -364,8 +364,8 @@ public final class DeepSeekModel implements InferenceModel {
         }
     }
 
-    /** SwiGLU FFN over rows; writes (or, when {@code overwrite} is false, nothing else) into {@code out}. */
-    private void ffn(ModelWeights.Ffn f, int n, float[][] in, float[][] out, boolean overwrite) {
+    /** Dense SwiGLU FFN over rows, gate and up in one pass, into {@code out}. */
+    private void ffn(ModelWeights.Ffn f, int n, float[][] in, float[][] out) {
         set(0, f.gate(), in, ffnA, n);
         set(1, f.up(), in, ffnB, n);
         backend.matmulMany(2, mW, mX, mY, mN);

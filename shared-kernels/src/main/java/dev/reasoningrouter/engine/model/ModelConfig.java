@@ -2,7 +2,7 @@ package dev.reasoningrouter.engine.model;
 
 /**
  * The hyper-parameters of a DeepSeek-V2/V3-architecture model, named after Hugging Face's {@code config.json}
- * (llama.cpp's {@code deepseek2.*} GGUF keys map onto the same fields, see {@link ModelConfigs}).
+ * (llama.cpp's {@code deepseek2.*} GGUF keys map onto the same fields, see {@link GgufModelLoader#config}).
  *
  * @param qLoraRank        0 when queries are projected directly (V2-Lite), else the q-LoRA rank (V2, V3)
  * @param kvLoraRank       the width of the MLA latent (512 in the real models)

@@ -18,8 +18,8 @@ import java.util.function.Supplier;
 /**
  * Writes a {@link SyntheticModel} as a llama.cpp {@code deepseek2} GGUF: the same metadata keys and tensor names as
  * llama.cpp's converter (split {@code attn_k_b}/{@code attn_v_b}, stacked experts, F32 norms and router).
- * Matrices whose row length does not fit the requested type's block fall back to Q8_0, then F16, as llama.cpp's
- * quantizer does; with Q4_K the output matrix is Q6_K (the Q4_K_M mix).
+ * Matrices whose row length does not fit the requested type's block fall back as llama.cpp's quantizer does
+ * (Q4_K to Q5_0, others to Q8_0; F16 when even 32 does not divide the row); with Q4_K the output matrix is Q6_K (the Q4_K_M mix).
  */
 public final class SyntheticGgufWriter {
     private SyntheticGgufWriter() {}
@@ -34,7 +34,8 @@ public final class SyntheticGgufWriter {
         w.put("general.architecture", GgufValue.string(GgufModelLoader.ARCH));
         w.put("general.name", GgufValue.string(m.name()));
         w.put("general.file_type", GgufValue.u32(switch (type) {
-            case F32 -> 0; case F16 -> 1; case Q8_0 -> 7; case Q4_K -> 15; case Q6_K -> 18; case BF16 -> 32; default -> 0;
+            case F32 -> 0; case F16 -> 1; case Q4_0 -> 2; case Q5_0 -> 8; case Q8_0 -> 7; case Q4_K -> 15; case Q6_K -> 18;
+            case BF16 -> 32; default -> 0;
         }));
         w.put(a + "context_length", GgufValue.u32(c.maxContext()));
         w.put(a + "embedding_length", GgufValue.u32(c.hiddenSize()));
@@ -156,12 +157,18 @@ public final class SyntheticGgufWriter {
         w.write(out);
     }
 
-    /** The type a matrix with rows of {@code cols} values is stored in, given the type asked for. */
+    /**
+     * The type a matrix with rows of {@code cols} values is stored in, given the type asked for: llama.cpp's
+     * fallbacks when a row does not fill whole blocks (Q4_K to Q5_0, Q6_K to Q8_0), else F16.
+     */
     public static GgmlType storedType(GgmlType wanted, long cols) {
         if (cols % wanted.blockSize() == 0) {
             return wanted;
         }
-        return cols % 32 == 0 ? GgmlType.Q8_0 : GgmlType.F16;
+        if (cols % 32 == 0) {
+            return wanted == GgmlType.Q4_K ? GgmlType.Q5_0 : GgmlType.Q8_0;
+        }
+        return GgmlType.F16;
     }
 
     /** Values rounded through {@code type} (identity for F32). */

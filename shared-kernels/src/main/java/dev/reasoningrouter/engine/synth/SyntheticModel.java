@@ -32,7 +32,10 @@ public final class SyntheticModel {
         this.vocabulary = vocabulary;
     }
 
-    /** A named preset with the generated vocabulary: "tiny" (a few MB), "small", "1b" (about 1 B parameters). */
+    /**
+     * A named preset with the generated vocabulary: "tiny" (a few MB), "small", "1b" (about 1 B parameters).
+     * All use q-LoRA: llama.cpp decides "no q-LoRA" (V2-Lite) from a 27-layer count, so other depths need it.
+     */
     public static SyntheticModel preset(String name, long seed) {
         ModelConfig c = presetConfig(name);
         return new SyntheticModel(name, c, seed, SyntheticVocabulary.generate(c.vocabSize()));
@@ -55,7 +58,7 @@ public final class SyntheticModel {
 
     public static ModelConfig presetConfig(String name) {
         return switch (name) {
-            case "tiny" -> config(512, 64, 3, 4, 0, 32, 16, 8, 16, 128, 32, 8, 1, 2, 1, ModelConfig.Gating.SIGMOID, true,
+            case "tiny" -> config(512, 64, 3, 4, 48, 32, 16, 8, 16, 128, 32, 8, 1, 2, 1, ModelConfig.Gating.SIGMOID, true,
                     4, 2, 4f, 64, 256);
             case "small" -> config(2048, 256, 4, 8, 128, 64, 32, 16, 32, 512, 256, 16, 1, 4, 1, ModelConfig.Gating.SIGMOID,
                     true, 4, 2, 4f, 256, 1024);

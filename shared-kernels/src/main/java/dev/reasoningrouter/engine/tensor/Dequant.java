@@ -50,6 +50,33 @@ public final class Dequant {
                     }
                 }
             }
+            case Q4_0 -> {
+                for (int b = c0 / 32; b < (c0 + n) / 32; b++) {
+                    long p = base + 18L * b;
+                    float d = Fp.f16ToF32(s.get(I16, p));
+                    int o = off + b * 32 - c0;
+                    for (int j = 0; j < 16; j++) {
+                        int q = s.get(ValueLayout.JAVA_BYTE, p + 2 + j) & 0xFF;
+                        out[o + j] = d * ((q & 0xF) - 8);
+                        out[o + j + 16] = d * ((q >> 4) - 8);
+                    }
+                }
+            }
+            case Q5_0 -> {
+                for (int b = c0 / 32; b < (c0 + n) / 32; b++) {
+                    long p = base + 22L * b;
+                    float d = Fp.f16ToF32(s.get(I16, p));
+                    int qh = s.get(ValueLayout.JAVA_INT_UNALIGNED, p + 2);
+                    int o = off + b * 32 - c0;
+                    for (int j = 0; j < 16; j++) {
+                        int q = s.get(ValueLayout.JAVA_BYTE, p + 6 + j) & 0xFF;
+                        int x0 = (q & 0xF) | (((qh >>> j) << 4) & 0x10);
+                        int x1 = (q >> 4) | ((qh >>> (j + 12)) & 0x10);
+                        out[o + j] = d * (x0 - 16);
+                        out[o + j + 16] = d * (x1 - 16);
+                    }
+                }
+            }
             case Q4_K -> {
                 for (int b = c0 / 256; b < (c0 + n) / 256; b++) {
                     q4kBlock(s, base + 144L * b, out, off + b * 256 - c0);

@@ -10,6 +10,10 @@ import java.util.stream.Collectors;
 public enum GgmlType {
     F32(0, 1, 4),
     F16(1, 1, 2),
+    /** 32 weights: fp16 d, 16 bytes of 4-bit quants (low nibbles = weights 0..15); w = d * (q - 8). */
+    Q4_0(2, 32, 18),
+    /** 32 weights: fp16 d, 32 high bits, 16 bytes of low nibbles; w = d * (q - 16). llama.cpp's fallback for Q4_K rows. */
+    Q5_0(6, 32, 22),
     /** 32 weights: fp16 scale d, then 32 int8 quants; w = d * q. */
     Q8_0(8, 32, 34),
     /** 256 weights: fp16 d, fp16 dmin, 12 bytes of packed 6-bit scales/mins, 128 bytes of 4-bit quants. */

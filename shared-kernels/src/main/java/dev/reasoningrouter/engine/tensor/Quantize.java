@@ -31,6 +31,11 @@ public final class Quantize {
                     q80Block(src, off + 32 * b, dst, pos + 34L * b);
                 }
             }
+            case Q4_0, Q5_0 -> {
+                for (int b = 0; b < n / 32; b++) {
+                    legacyBlock(type, src, off + 32 * b, dst, pos + (long) type.blockBytes() * b);
+                }
+            }
             case Q4_K -> {
                 for (int b = 0; b < n / 256; b++) {
                     q4kBlock(src, off + 256 * b, dst, pos + 144L * b);
@@ -41,7 +46,7 @@ public final class Quantize {
                     q6kBlock(src, off + 256 * b, dst, pos + 210L * b);
                 }
             }
-            case FP8_E4M3_B128 -> throw new IllegalArgumentException("FP8 needs block scales: use Fp8Blocks");
+            case FP8_E4M3_B128 -> throw new IllegalArgumentException("FP8 needs block scales: use encodeFp8");
         }
     }
 
@@ -55,6 +60,36 @@ public final class Quantize {
         dst.set(I16, p, Fp.f32ToF16(d));
         for (int i = 0; i < 32; i++) {
             dst.set(ValueLayout.JAVA_BYTE, p + 2 + i, (byte) Math.round(x[o + i] * id));
+        }
+    }
+
+    /** Q4_0/Q5_0 as llama.cpp's reference quantiser: the value of largest magnitude maps to the most negative level. */
+    static void legacyBlock(GgmlType type, float[] x, int o, MemorySegment dst, long p) {
+        float amax = 0, max = 0;
+        for (int i = 0; i < 32; i++) {
+            if (Math.abs(x[o + i]) > amax) {
+                amax = Math.abs(x[o + i]);
+                max = x[o + i];
+            }
+        }
+        int levels = type == GgmlType.Q4_0 ? 8 : 16;
+        float d = max / -levels;
+        float id = d == 0 ? 0 : 1 / d;
+        dst.set(I16, p, Fp.f32ToF16(d));
+        int qh = 0;
+        for (int j = 0; j < 16; j++) {
+            int x0 = Math.min(2 * levels - 1, (int) (x[o + j] * id + levels + 0.5f));
+            int x1 = Math.min(2 * levels - 1, (int) (x[o + j + 16] * id + levels + 0.5f));
+            if (type == GgmlType.Q4_0) {
+                dst.set(ValueLayout.JAVA_BYTE, p + 2 + j, (byte) (x0 | (x1 << 4)));
+            } else {
+                dst.set(ValueLayout.JAVA_BYTE, p + 6 + j, (byte) ((x0 & 0xF) | ((x1 & 0xF) << 4)));
+                qh |= ((x0 & 0x10) >> 4) << j;
+                qh |= ((x1 & 0x10) >> 4) << (j + 16);
+            }
+        }
+        if (type == GgmlType.Q5_0) {
+            dst.set(ValueLayout.JAVA_INT_UNALIGNED, p + 2, qh);
         }
     }
 

@@ -38,7 +38,7 @@ public final class VectorDot {
             case F32 -> dotF32(s, base, x, xOff, n);
             case BF16 -> dotBf16(s, base, x, xOff, n);
             case Q8_0 -> dotQ80(s, base, x, xOff, n);
-            case F16, FP8_E4M3_B128 -> dotByChunks(w, row, x, xOff, n, scratch, 128);
+            case F16, FP8_E4M3_B128, Q4_0, Q5_0 -> dotByChunks(w, row, x, xOff, n, scratch, 128);
             case Q4_K -> LANES == 16 ? dotQ4K(s, base, x, xOff, n) : dotByChunks(w, row, x, xOff, n, scratch, 256);
             case Q6_K -> LANES == 16 ? dotQ6K(s, base, x, xOff, n) : dotByChunks(w, row, x, xOff, n, scratch, 256);
         };

@@ -123,13 +123,13 @@ class GgufFileTest {
         Files.write(truncatedData, java.util.Arrays.copyOf(bytes, bytes.length - 16));
         assertThatThrownBy(() -> GgufFile.open(truncatedData)).hasMessageContaining("tensor 't.b'").hasMessageContaining("truncated");
 
-        // change t.a's type id (F32 = 0) to Q4_0 (2), which this engine does not read
+        // change t.a's type id (F32 = 0) to Q5_K (13), which this engine does not read
         Path badType = dir.resolve("type.gguf");
         byte[] b3 = bytes.clone();
         int at = indexOf(b3, "t.a".getBytes()) + 3 + 4 + 16;
-        b3[at] = 2;
+        b3[at] = 13;
         Files.write(badType, b3);
-        assertThatThrownBy(() -> GgufFile.open(badType)).hasMessageContaining("tensor 't.a'").hasMessageContaining("ggml type 2")
+        assertThatThrownBy(() -> GgufFile.open(badType)).hasMessageContaining("tensor 't.a'").hasMessageContaining("ggml type 13")
                 .hasMessageContaining("Q8_0");
     }
 

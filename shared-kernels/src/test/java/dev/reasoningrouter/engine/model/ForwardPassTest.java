@@ -22,7 +22,7 @@ class ForwardPassTest {
     static final int[] TOKENS = {256, 5, 77, 300 % 256, 12, 9, 130, 44};
 
     static Stream<SyntheticModel> models() {
-        return Stream.of(TestModels.tinySigmoid(7), TestModels.tinySoftmaxQLora(11), TestModels.tinySigmoidQLora(13));
+        return Stream.of(TestModels.tinySigmoid(7), TestModels.tinyNoQLora(9), TestModels.tinySoftmaxQLora(11), TestModels.tinySigmoidQLora(13));
     }
 
     @ParameterizedTest

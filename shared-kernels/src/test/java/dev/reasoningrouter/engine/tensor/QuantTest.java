@@ -23,7 +23,7 @@ class QuantTest {
 
     /** Documented error bounds: relative RMS error of a round trip on Gaussian weights. */
     @ParameterizedTest
-    @CsvSource({"F32,0", "F16,0.001", "BF16,0.005", "Q8_0,0.01", "Q6_K,0.04", "Q4_K,0.12"})
+    @CsvSource({"F32,0", "F16,0.001", "BF16,0.005", "Q8_0,0.01", "Q6_K,0.04", "Q4_K,0.12", "Q5_0,0.06", "Q4_0,0.12"})
     void roundTripErrorAndFusedDotStayWithinBounds(String typeName, double maxRelRms) {
         GgmlType t = GgmlType.valueOf(typeName);
         int rows = 8, cols = 512;
@@ -72,6 +72,27 @@ class QuantTest {
         Dequant.row(WeightMatrix.of("q", GgmlType.Q8_0, 1, 32, s), 0, out, 0);
         for (int i = 0; i < 32; i++) {
             assertThat(out[i]).isEqualTo(0.5f * (i - 16));
+        }
+    }
+
+    @Test
+    void q5_0BlockLayoutPutsHighBitsInAWord() {
+        byte[] b = new byte[22];
+        MemorySegment s = MemorySegment.ofArray(b);
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED, 0, Fp.f32ToF16(2f));
+        int qh = 0;
+        for (int j = 0; j < 16; j++) {
+            int x0 = j * 2, x1 = 31 - j; // 5-bit values
+            b[6 + j] = (byte) ((x0 & 0xF) | ((x1 & 0xF) << 4));
+            qh |= ((x0 >> 4) & 1) << j;
+            qh |= ((x1 >> 4) & 1) << (j + 16);
+        }
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, 2, qh);
+        float[] out = new float[32];
+        Dequant.row(WeightMatrix.of("q", GgmlType.Q5_0, 1, 32, s), 0, out, 0);
+        for (int j = 0; j < 16; j++) {
+            assertThat(out[j]).isEqualTo(2f * (j * 2 - 16));
+            assertThat(out[j + 16]).isEqualTo(2f * (31 - j - 16));
         }
     }
 
