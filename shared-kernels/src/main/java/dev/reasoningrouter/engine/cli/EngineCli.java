@@ -76,7 +76,8 @@ public final class EngineCli {
 
             --experts K: routed experts per token, 1..the model's trained top-k (default: trained top-k).
             --threads N: CPU worker threads (default: all cores).
-            Text prompts need the tokenizer, which is not available in this build: use token ids.
+            Text goes through the model's own tokenizer (GGUF tokenizer.ggml.*, a checkpoint's tokenizer.json,
+            else the bundled DeepSeek-V3 one); --tokens passes ids directly.
             """;
 
     public int run(String[] args) {
@@ -258,12 +259,11 @@ public final class EngineCli {
             ModelConfig c = lm.config();
             String prompt = a.get("prompt");
             int[] tokens = tokensOption(a);
-            Tokenizer tok = TextCodec.tokenizerFor(lm).orElse(null);
+            Tokenizer tok = TextCodec.tokenizerFor(lm);
             if (prompt != null) {
                 if (tokens != null) {
                     throw new CliException("give --prompt or --tokens, not both");
                 }
-                tok = TextCodec.requireTokenizer(lm, "--prompt");
                 int[] body = tok.encode(prompt);
                 tokens = tok.bosId() >= 0 ? prepend(tok.bosId(), body) : body;
             }
@@ -281,7 +281,8 @@ public final class EngineCli {
             ExpertBudget budget = new ExpertBudget(budget(a, c));
             a.checkAllUsed();
             Generator g = new Generator(lm.model(), tok);
-            Tokenizer ftok = tok;
+            // text in, text out; token ids in (--tokens), token ids out
+            Tokenizer ftok = prompt != null ? tok : null;
             GenerationResult r = g.generate(new GenerationRequest(tokens, sp, budget), t -> {
                 if (ftok != null) {
                     out.print(t.text());

@@ -66,7 +66,7 @@ final class Perplexity {
                 if (tokens != null) {
                     throw new CliException("give --text-file or --tokens-file, not both");
                 }
-                Tokenizer tok = TextCodec.requireTokenizer(lm, "--text-file");
+                Tokenizer tok = TextCodec.tokenizerFor(lm);
                 int[] body = tok.encode(Files.readString(Path.of(textFile)));
                 tokens = tok.bosId() >= 0 ? EngineCli.prepend(tok.bosId(), body) : body;
             }

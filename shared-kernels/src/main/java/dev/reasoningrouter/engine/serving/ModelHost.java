@@ -10,12 +10,10 @@ import dev.reasoningrouter.engine.model.LoadedModel;
 import dev.reasoningrouter.engine.model.ModelConfig;
 import dev.reasoningrouter.engine.model.ModelLoader;
 import dev.reasoningrouter.engine.model.ModelStats;
-import dev.reasoningrouter.engine.tokenizer.BpeTokenizer;
+import dev.reasoningrouter.engine.model.ModelTokenizer;
 import dev.reasoningrouter.engine.tokenizer.ChatTemplate;
 import dev.reasoningrouter.engine.tokenizer.ChatTurn;
-import dev.reasoningrouter.engine.tokenizer.DeepSeekTokenizers;
 import dev.reasoningrouter.engine.tokenizer.Tokenizer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -82,23 +80,8 @@ public final class ModelHost implements AutoCloseable {
     public static ModelHost open(Path path, int threads, int maxBatch) {
         LoadedModel lm = ModelLoader.load(path, threads);
         try {
-            Tokenizer tok;
-            String source;
-            if (lm.vocabulary().isPresent()) {
-                tok = BpeTokenizer.fromVocabulary(lm.vocabulary().get());
-                source = "model file (tokenizer.ggml.*)";
-            } else if (Files.isDirectory(path) && Files.isRegularFile(path.resolve("tokenizer.json"))) {
-                tok = BpeTokenizer.fromTokenizerJson(path.resolve("tokenizer.json"));
-                source = path.resolve("tokenizer.json").toString();
-            } else {
-                tok = DeepSeekTokenizers.bundledV3();
-                source = "bundled DeepSeek-V3 tokenizer (the model carries none)";
-            }
-            if (tok.vocabSize() > lm.config().vocabSize()) {
-                throw new IllegalArgumentException(path + ": the tokenizer (" + source + ") has " + tok.vocabSize()
-                        + " tokens but the model only " + lm.config().vocabSize() + " embedding rows");
-            }
-            return new ModelHost(lm, tok, source, maxBatch);
+            ModelTokenizer resolved = ModelTokenizer.resolve(lm, path);
+            return new ModelHost(lm, resolved.tokenizer(), resolved.source(), maxBatch);
         } catch (RuntimeException e) {
             lm.close();
             throw e;
