@@ -154,6 +154,40 @@ public final class VectorDot {
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
+    /** True when {@link #dotPair} serves this matrix: Q8_0 rows with 512-bit vectors. */
+    public static boolean pairs(WeightMatrix w) {
+        return w.type() == GgmlType.Q8_0 && LANES == 16;
+    }
+
+    /**
+     * Rows {@code row} and {@code row + 1} of a Q8_0 matrix dotted with {@code x}, into {@code y[yOff]} and
+     * {@code y[yOff + 1]}. Each x vector is loaded once for both rows: with 1-byte weights the float x loads,
+     * not the weight bytes, are what a single row's loop spends its load slots on.
+     */
+    public static void dotPair(WeightMatrix w, int row, float[] x, int xOff, float[] y, int yOff) {
+        MemorySegment s = w.data();
+        long base0 = row * w.rowBytes();
+        long base1 = base0 + w.rowBytes();
+        int blocks = w.cols() / 32;
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long p0 = base0 + 34L * b;
+            long p1 = base1 + 34L * b;
+            int xo = xOff + 32 * b;
+            FloatVector x0 = FloatVector.fromArray(F, x, xo);
+            FloatVector x1 = FloatVector.fromArray(F, x, xo + 16);
+            FloatVector a = ((FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p0 + 2, LE).castShape(F, 0)).mul(x0);
+            a = ((FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p0 + 18, LE).castShape(F, 0)).fma(x1, a);
+            FloatVector c = ((FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p1 + 2, LE).castShape(F, 0)).mul(x0);
+            c = ((FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p1 + 18, LE).castShape(F, 0)).fma(x1, c);
+            acc0 = a.fma(FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p0))), acc0);
+            acc1 = c.fma(FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p1))), acc1);
+        }
+        y[yOff] = acc0.reduceLanes(VectorOperators.ADD);
+        y[yOff + 1] = acc1.reduceLanes(VectorOperators.ADD);
+    }
+
     /**
      * Q4_K: per 32-weight sub-block j, sum = d*sc_j * sum(q*x) - dmin*m_j * sum(x); nibbles are split in registers.
      */

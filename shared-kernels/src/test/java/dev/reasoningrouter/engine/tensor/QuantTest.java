@@ -58,6 +58,15 @@ class QuantTest {
             }
             assertThat((double) VectorDot.dot(m, r, x, 0, scratch)).isCloseTo(ref, org.assertj.core.data.Offset.offset(1e-5 * mag));
         }
+        if (VectorDot.pairs(m)) {
+            // the two-row kernel gives each row what the one-row kernel gives it
+            float[] y = new float[rows];
+            for (int r = 0; r + 1 < rows; r += 2) {
+                VectorDot.dotPair(m, r, x, 0, y, r);
+                assertThat(y[r]).isCloseTo(VectorDot.dot(m, r, x, 0, scratch), org.assertj.core.data.Offset.offset(1e-4f));
+                assertThat(y[r + 1]).isCloseTo(VectorDot.dot(m, r + 1, x, 0, scratch), org.assertj.core.data.Offset.offset(1e-4f));
+            }
+        }
     }
 
     @Test
