@@ -55,6 +55,6 @@
  * DerivedVocabularyTokenizerTest} padded and truncated vocabularies. How the reference data was made:
  * {@code src/test/resources/tokenizer/README.md}. Run:
  * {@code ./mvnw -B -q -pl shared-kernels test -Dtest='*Tokeniz*,*Chat*' -Dsurefire.failIfNoSpecifiedTests=false}.
- * Throughput: {@code docs/benchmarks-tokenizer.md}.
+ * Throughput: {@code docs/benchmarks.md}.
  */
 package dev.reasoningrouter.engine.tokenizer;

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A plain timing of the bundled DeepSeek-V3 tokenizer on ~100 KB of mixed text (prose, numbers, code, CJK),
- * printed for docs/benchmarks-tokenizer.md. It asserts correctness only, never a time: the machine is shared.
+ * printed for docs/benchmarks.md. It asserts correctness only, never a time: the machine is shared.
  */
 class TokenizerThroughputTest {
 
