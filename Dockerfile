@@ -10,6 +10,7 @@ COPY contracts contracts
 COPY kafka-broker kafka-broker
 COPY shared-kernels shared-kernels
 COPY classifier classifier
+COPY path-serving path-serving
 COPY fast-path fast-path
 COPY reasoning-path reasoning-path
 COPY gateway gateway

@@ -1,5 +1,6 @@
 package dev.reasoningrouter.fastpath.web;
 
+import dev.reasoningrouter.pathserving.ChatCompletionsController;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

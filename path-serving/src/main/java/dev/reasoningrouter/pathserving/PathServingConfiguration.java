@@ -1,6 +1,5 @@
-package dev.reasoningrouter.fastpath.web;
+package dev.reasoningrouter.pathserving;
 
-import dev.reasoningrouter.engine.model.ExpertBudget;
 import dev.reasoningrouter.engine.serving.BackendChoice;
 import dev.reasoningrouter.engine.serving.ChatEndpoint;
 import dev.reasoningrouter.engine.serving.ModelHost;
@@ -19,15 +18,18 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.context.annotation.Import;
 
-/** Opens the model once at start-up and wires the chat endpoint, metrics and /actuator/info for this path. */
-@Configuration(proxyBeanMethods = false)
-public class ModelConfiguration {
-    /** This service's path name, in responses and metric tags. */
-    public static final String PATH = "fast";
-
-    private static final Logger log = LoggerFactory.getLogger(ModelConfiguration.class);
+/**
+ * What the fast and the reasoning path share: opens the model once at start-up and wires the chat endpoint,
+ * generation metrics and /actuator/info. Each service contributes only its {@link PathProfile} bean: its path
+ * name and expert budget.
+ */
+@AutoConfiguration
+@Import(ChatCompletionsController.class)
+public class PathServingConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(PathServingConfiguration.class);
 
     @Bean
     BackendChoice backendChoice(@Value("${rr.engine.backend:auto}") String backend) {
@@ -52,27 +54,21 @@ public class ModelConfiguration {
         return host;
     }
 
-    /** The fast path: rr.fast.experts routed experts per token (default max(1, top-k / 3)). */
-    @Bean
-    PathProfile pathProfile(ModelHost host, @Value("${rr.fast.experts:#{null}}") Integer experts) {
-        ExpertBudget budget = PathProfile.fastBudget(experts, host);
-        return PathProfile.of(PATH, host, budget);
-    }
-
     @Bean
     ChatEndpoint chatEndpoint(ModelHost host, PathProfile profile, MeterRegistry registry,
                               @Value("${rr.generation.max-tokens-limit:1024}") int limit,
                               @Value("${rr.generation.default-max-tokens:256}") int dflt) {
+        String path = profile.path();
         Counter promptTokens = Counter.builder("rr.generation.tokens").description("tokens processed")
-                .tag("path", PATH).tag("kind", "prompt").register(registry);
+                .tag("path", path).tag("kind", "prompt").register(registry);
         Counter completionTokens = Counter.builder("rr.generation.tokens").description("tokens processed")
-                .tag("path", PATH).tag("kind", "completion").register(registry);
+                .tag("path", path).tag("kind", "completion").register(registry);
         Timer ttft = Timer.builder("rr.generation.ttft").description("time to first token (queueing and prefill included)")
-                .tag("path", PATH).publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(2)).register(registry);
+                .tag("path", path).publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(2)).register(registry);
         Gauge.builder("rr.generation.active.experts", profile, p -> p.budget().experts())
-                .description("routed experts per token on this path").tag("path", PATH).register(registry);
+                .description("routed experts per token on this path").tag("path", path).register(registry);
         Gauge.builder("rr.generation.kv.cache.bytes.per.token", host, ModelHost::kvCacheBytesPerToken)
-                .description("KV-cache bytes per token of context (MLA latent)").tag("path", PATH).register(registry);
+                .description("KV-cache bytes per token of context (MLA latent)").tag("path", path).register(registry);
         return new ChatEndpoint(host, profile, limit, dflt, out -> {
             promptTokens.increment(out.promptTokens());
             completionTokens.increment(out.completionTokens());
@@ -89,7 +85,7 @@ public class ModelConfiguration {
             m.put("warning", PathProfile.SYNTHETIC_WARNING);
         }
         m.put("source", host.source());
-        m.put("path", PATH);
+        m.put("path", profile.path());
         m.put("experts", profile.budget().experts());
         m.put("trained_top_k", host.trainedTopK());
         m.put("routed_experts", host.config().nRoutedExperts());

@@ -1,4 +1,4 @@
-package dev.reasoningrouter.reasoningpath.web;
+package dev.reasoningrouter.pathserving;
 
 import dev.reasoningrouter.engine.generate.CancellationToken;
 import dev.reasoningrouter.engine.serving.ChatCompletionRequest;
