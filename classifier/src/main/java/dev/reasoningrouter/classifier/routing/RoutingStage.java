@@ -61,6 +61,13 @@ public final class RoutingStage implements SmartLifecycle {
     private final KafkaProperties kafka;
     private final ClassifierProperties.Kafka settings;
 
+    /**
+     * The largest record value this stage produces, below the broker's default message limit (1 MiB) with room
+     * for the key and headers. A job over it would fail its transaction on every retry and wedge the partition,
+     * so it is dead-lettered instead.
+     */
+    static final int MAX_RECORD_BYTES = 1_000_000;
+
     private volatile boolean running;
     private volatile KafkaConsumer<String, String> consumer;
     private Thread worker;
@@ -226,8 +233,13 @@ public final class RoutingStage implements SmartLifecycle {
         metrics.record(c, "kafka");
         RouteDecision decision = c.toDecision();
         String topic = RouteDecision.REASONING.equals(decision.route()) ? Topics.JOBS_REASONING : Topics.JOBS_FAST;
-        ProducerRecord<String, String> job = new ProducerRecord<>(topic, request.requestId(),
-                codec.encode(new InferenceJob(request, decision, null)));
+        String value = codec.encode(new InferenceJob(request, decision, null));
+        int bytes = utf8Length(value);
+        if (bytes > MAX_RECORD_BYTES) {
+            return deadLetter(record, "the job would be " + bytes + " bytes, over the " + MAX_RECORD_BYTES
+                    + "-byte record limit; shorten the request");
+        }
+        ProducerRecord<String, String> job = new ProducerRecord<>(topic, request.requestId(), value);
         job.headers().add("rr-route", decision.route().getBytes(StandardCharsets.UTF_8));
         job.headers().add("rr-classified-at-ms", Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
         return job;
@@ -252,9 +264,22 @@ public final class RoutingStage implements SmartLifecycle {
 
     private ProducerRecord<String, String> deadLetter(ConsumerRecord<String, String> record, String reason) {
         metrics.deadLetter(STAGE);
-        DeadLetter letter = new DeadLetter(STAGE, record.topic(), record.partition(), record.offset(), record.key(),
-                reason, record.value(), System.currentTimeMillis());
-        return new ProducerRecord<>(Topics.DLQ, record.key(), codec.encode(letter));
+        String payload = record.value();
+        String letter = codec.encode(new DeadLetter(STAGE, record.topic(), record.partition(), record.offset(), record.key(),
+                reason, payload, System.currentTimeMillis()));
+        if (payload != null && utf8Length(letter) > MAX_RECORD_BYTES) {
+            // the original stays on its topic (by partition and offset); the letter keeps what fits
+            String head = payload.substring(0, Math.min(payload.length(), MAX_RECORD_BYTES / 8));
+            letter = codec.encode(new DeadLetter(STAGE, record.topic(), record.partition(), record.offset(), record.key(),
+                    reason + " (payload of " + utf8Length(payload) + " bytes cut to its first " + head.length()
+                            + " characters; the original is at the source topic, partition and offset)",
+                    head, System.currentTimeMillis()));
+        }
+        return new ProducerRecord<>(Topics.DLQ, record.key(), letter);
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, String> records) {

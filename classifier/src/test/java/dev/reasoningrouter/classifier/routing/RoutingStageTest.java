@@ -50,6 +50,19 @@ class RoutingStageTest extends ServiceTestBase {
     private final WireCodec codec = new WireCodec();
 
     @Test
+    void aJobOverTheRecordLimitIsDeadLetteredInsteadOfWedgingThePartition() {
+        String text = "What is 2 + 2? " + "word ".repeat(RoutingStage.MAX_RECORD_BYTES / 5);
+        String payload = new WireCodec().encode(new InferenceRequest(
+                "big-1", null, null, null, List.of(new ChatMessage("user", text)),
+                null, null, null, null, null, 0L));
+        var out = stage.route(new ConsumerRecord<>("rr.requests", 0, 42L, "big-1", payload));
+        assertThat(out.topic()).isEqualTo("rr.dlq");
+        assertThat(out.value()).contains("over the 1000000-byte record limit").contains("cut to its first")
+                .contains("\"offset\":42");
+        assertThat(out.value().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(RoutingStage.MAX_RECORD_BYTES);
+    }
+
+    @Test
     void everyRequestBecomesExactlyOneJobAcrossARestart() throws Exception {
         List<Example> texts = new JsonlReader().read(Path.of("data/dev.jsonl"));
         String prefix = "rt-" + RUN + "-";
