@@ -1,6 +1,7 @@
 package dev.reasoningrouter.engine.cli;
 
 import dev.reasoningrouter.engine.generate.Generator;
+import dev.reasoningrouter.engine.generate.LogSoftmax;
 import dev.reasoningrouter.engine.model.InferenceModel;
 import dev.reasoningrouter.engine.model.LatentKvCache;
 import dev.reasoningrouter.engine.model.LoadedModel;
@@ -36,25 +37,13 @@ final class Perplexity {
                 float[][] logits = model.forward(caches, Arrays.copyOfRange(tokens, off, off + n), n, experts, want);
                 for (int i = 0; i < n; i++) {
                     if (want[i]) {
-                        nll -= logSoftmax(logits[i], tokens[off + i + 1]);
+                        nll -= LogSoftmax.at(logits[i], tokens[off + i + 1]);
                         count++;
                     }
                 }
             }
         }
         return new double[] {count == 0 ? Double.NaN : nll / count, count};
-    }
-
-    static double logSoftmax(float[] logits, int t) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (float v : logits) {
-            sum += Math.exp(v - max);
-        }
-        return logits[t] - max - Math.log(sum);
     }
 
     static void run(EngineCli cli, Args a) throws IOException {

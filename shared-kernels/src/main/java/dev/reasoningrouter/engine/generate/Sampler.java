@@ -16,15 +16,7 @@ final class Sampler {
 
     /** log-softmax of {@code logits} at {@code token}. */
     static float logprob(float[] logits, int token) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (float v : logits) {
-            sum += Math.exp(v - max);
-        }
-        return (float) (logits[token] - max - Math.log(sum));
+        return (float) LogSoftmax.at(logits, token);
     }
 
     int sample(float[] logits) {
