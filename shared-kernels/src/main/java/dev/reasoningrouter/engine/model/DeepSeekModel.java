@@ -280,9 +280,7 @@ public final class DeepSeekModel implements InferenceModel {
         float[] dotScratch = backend.scratch(worker, 3, VectorDot.SCRATCH);
         WeightMatrix ku = a.keyUp()[h];
         if (a.keyUpTransposed()) {
-            for (int r = 0; r < lora; r++) {
-                qAbs[r] = VectorDot.dot(ku, r, qr, qOff, dotScratch);
-            }
+            VectorDot.matvec(ku, 0, lora, qr, qOff, qAbs, 0, dotScratch);
         } else {
             Arrays.fill(qAbs, 0, lora, 0f);
             for (int jn = 0; jn < nope; jn++) {
@@ -306,9 +304,7 @@ public final class DeepSeekModel implements InferenceModel {
         }
         WeightMatrix vu = a.valueUp()[h];
         float[] out = attn[row];
-        for (int jv = 0; jv < vd; jv++) {
-            out[h * vd + jv] = VectorDot.dot(vu, jv, ctx, 0, dotScratch);
-        }
+        VectorDot.matvec(vu, 0, vd, ctx, 0, out, h * vd, dotScratch);
     }
 
     /** Plain MLA for one head over the current group: expand keys and values from the latents, then attend. */

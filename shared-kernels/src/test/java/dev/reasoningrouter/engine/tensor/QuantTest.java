@@ -69,6 +69,34 @@ class QuantTest {
         }
     }
 
+    /** The row-range mat-vec (one loop over Q8_0 rows) gives every row what the one-row dot gives it. */
+    @ParameterizedTest
+    @CsvSource({"Q8_0,32", "Q8_0,64", "Q8_0,96", "Q8_0,256", "Q4_K,512", "F32,48"})
+    void matvecOverARowRangeMatchesRowByRowDots(String typeName, int cols) {
+        GgmlType t = GgmlType.valueOf(typeName);
+        int rows = 21;
+        float[] w = gaussian(rows * cols, 3);
+        MemorySegment seg = MemorySegment.ofArray(new byte[(int) t.bytesFor((long) rows * cols)]);
+        for (int r = 0; r < rows; r++) {
+            Quantize.encode(t, w, r * cols, cols, seg, r * t.bytesFor(cols));
+        }
+        WeightMatrix m = WeightMatrix.of("w", t, rows, cols, seg);
+        float[] x = new float[cols + 5];
+        System.arraycopy(gaussian(cols, 4), 0, x, 5, cols);
+        float[] scratch = new float[VectorDot.SCRATCH];
+        for (int[] range : new int[][] {{0, rows}, {3, 17}, {20, 21}}) {
+            float[] y = new float[rows + 3];
+            VectorDot.matvec(m, range[0], range[1], x, 5, y, 2, scratch);
+            for (int r = range[0]; r < range[1]; r++) {
+                float want = VectorDot.dot(m, r, x, 5, scratch);
+                assertThat(y[2 + r - range[0]]).as("%s x %d, rows [%d,%d), row %d", t, cols, range[0], range[1], r)
+                        .isCloseTo(want, org.assertj.core.data.Offset.offset(1e-4f * (1 + Math.abs(want))));
+            }
+            assertThat(y[1]).isZero();
+            assertThat(y[2 + range[1] - range[0]]).isZero();
+        }
+    }
+
     @Test
     void q8_0BlockLayoutIsScaleThenSignedQuants() {
         byte[] b = new byte[34];
