@@ -143,8 +143,13 @@ public final class CpuBackend implements Backend {
     }
 
     private static void rows(WeightMatrix w, float[][] x, float[][] y, int n, int r0, int r1, float[] s) {
+        if (n == 1) {
+            // one-token decode: the row-range kernel (no call per row)
+            VectorDot.matvec(w, r0, r1, x[0], 0, y[0], r0, s);
+            return;
+        }
         int r = r0;
-        // two rows per pass pays in prefill (several x rows); measured slower for one-token decode
+        // two rows per pass pays in prefill (several x rows); measured slower than the above for one-token decode
         if (n > 1 && VectorDot.pairs(w)) {
             for (; r + 1 < r1; r += 2) {
                 for (int i = 0; i < n; i++) {
