@@ -58,7 +58,9 @@ public final class CudaDeepSeekModel implements InferenceModel, AutoCloseable {
      * failure everything opened so far is released.
      */
     public static CudaDeepSeekModel open(int ordinal, ModelConfig c, ModelWeights w) {
-        CudaModelWeights.checkTypes(w);  // before touching the device: a file the kernels cannot read fails fast
+        // before touching the device: a model the kernels cannot run fails fast, with the reason
+        CudaModelWeights.checkShape(c);
+        CudaModelWeights.checkTypes(w);
         CudaDevice device = CudaDevice.open(ordinal);
         CudaModule module = null;
         CudaModelWeights weights = null;

@@ -96,6 +96,27 @@ final class CudaModelWeights implements AutoCloseable {
                 (float) c.softmaxScale(), rope, gating);
     }
 
+    /**
+     * Refuses, before the device is touched, a configuration outside what the kernels take (so that {@code auto}
+     * falls back to the CPU with the reason instead of failing at the first step).
+     */
+    static void checkShape(ModelConfig c) {
+        List<String> bad = new ArrayList<>();
+        if (c.kvLoraRank() > 4 * CudaKernels.MLA_THREADS) bad.add("kv_lora_rank " + c.kvLoraRank() + " > " + 4 * CudaKernels.MLA_THREADS);
+        if (c.qkRopeHeadDim() > 2048) bad.add("qk_rope_head_dim " + c.qkRopeHeadDim() + " > 2048");
+        // the per-head absorption products read q and the attention output per head with 128-bit loads
+        if (c.qkHeadDim() % 4 != 0) bad.add("qk_nope + qk_rope = " + c.qkHeadDim() + " is not a multiple of 4");
+        if (c.kvLoraRank() % 4 != 0) bad.add("kv_lora_rank " + c.kvLoraRank() + " is not a multiple of 4");
+        if (c.moeLayerCount() > 0) {
+            if (c.nRoutedExperts() > 1024) bad.add(c.nRoutedExperts() + " routed experts > 1024");
+            if (c.numExpertsPerTok() > 32) bad.add(c.numExpertsPerTok() + " experts per token > 32");
+            if (c.nGroup() > 64) bad.add(c.nGroup() + " expert groups > 64");
+        }
+        if (!bad.isEmpty()) {
+            throw new CudaUnavailableException("the CUDA kernels do not take this model's shape: " + String.join(", ", bad));
+        }
+    }
+
     /** Refuses, before any upload, a model with weight types the kernels cannot read, naming its tensors. */
     static void checkTypes(ModelWeights w) {
         Set<String> bad = new LinkedHashSet<>();
