@@ -2,7 +2,9 @@
 # Builds, here (JDK 25 + Maven Central), everything scripts/gpu-check.sh needs on a GPU machine that has neither a
 # JDK nor a network: .device/jdk (a jlink'ed Java 25 runtime), .device/classes and .device/test-classes of
 # shared-kernels (with the PTX the build compiled), .device/lib (dependencies + the JUnit console launcher).
-# .device/ is git-ignored. Usage: scripts/build-device-bundle.sh
+# The same classpath runs the CUDA tests and the engine CLI (EngineCli synth + bench --backend cuda: gpu-check.sh's
+# last step), so the jlink'ed modules below must cover both. .device/ is git-ignored.
+# Usage: scripts/build-device-bundle.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -38,7 +40,8 @@ rm "$natives"
 rm -rf "$tmp"
 
 echo "[bundle] jlink'ing a Java runtime"
-# java.xml for JUnit's XML reports; jdk.unsupported for JCuda/JUnit internals; nothing desktop.
+# java.xml for JUnit's XML reports; jdk.unsupported for JCuda/JUnit internals; nothing desktop (EngineCli's
+# Jackson and the engine need nothing more: synth + bench --backend cuda were run on exactly this module set).
 mods="java.base,java.logging,java.management,java.xml,jdk.unsupported,jdk.incubator.vector"
 "$JAVA_HOME/bin/jlink" --add-modules "$mods" --strip-debug --no-header-files --no-man-pages --compress zip-9 --output "$out/jdk"
 echo "[bundle] modules: $mods"

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # GPU check for the CUDA backend, meant for a machine with an NVIDIA GPU and no JDK or network. Runs from the
 # bundle scripts/build-device-bundle.sh made (.device/, carried with the working tree):
-#   1. the shared-kernels CUDA tests (every kernel against the Java reference, every weight type) through the
-#      JUnit console launcher: they SKIP, with the reason, when no device initialises;
+#   1. the shared-kernels CUDA tests through the JUnit console launcher (the whole kernels.cuda package: every
+#      kernel against the Java reference for every weight type, CudaDecoder against a float64 forward, and
+#      CudaModelTest: the CUDA model loaded from GGUF/safetensors files against the CPU model on the same file);
+#      they SKIP, with the reason, when no device initialises;
 #   2. CudaKernelBench: mat-vec GB/s per weight type over RR_BENCH_GIB (default 4) GiB of random weights, and a
-#      synthetic DeepSeek-V2-Lite-shaped decode step at each expert budget (tokens/s, active GB/s vs the peak).
-# Writes ${OUT:-.device/out}/gpu-check.md (plus tests.log, bench.md, junit/ XML). Exit status: the tests'.
-# Skip the bench with RR_SKIP_BENCH=1.
+#      synthetic DeepSeek-V2-Lite-shaped decode step at each expert budget (tokens/s, active GB/s vs the peak);
+#   3. the engine end to end: EngineCli synth writes a synthetic model (preset RR_ENGINE_PRESET, default 1b:
+#      ~1.1 GB in Q8_0) under a temporary directory, then EngineCli bench --backend cuda on it (prefill and
+#      decode tokens/s per expert budget through ModelLoader, CudaDeepSeekModel and the generator's step API).
+# Writes ${OUT:-.device/out}/gpu-check.md (plus tests.log, bench.md, engine-bench.log, junit/ XML). Exit status:
+# the tests', or 4 when they passed but the engine bench failed. Skip step 2 with RR_SKIP_BENCH=1, step 3 with
+# RR_SKIP_ENGINE_BENCH=1.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 B=.device
@@ -61,6 +67,32 @@ if [[ "${RR_SKIP_BENCH:-}" != "1" ]]; then
     --gib "${RR_BENCH_GIB:-4}" --out "$OUT/bench.md" 2>&1 | tee "$OUT/bench.log"
   brc=${PIPESTATUS[0]}
   if [[ -f "$OUT/bench.md" ]]; then cat "$OUT/bench.md" >> "$report"; else { echo "## Bench (exit status $brc)"; echo; echo '```'; tail -20 "$OUT/bench.log"; echo '```'; } >> "$report"; fi
+fi
+if [[ "${RR_SKIP_ENGINE_BENCH:-}" != "1" ]]; then
+  echo "== EngineCli bench --backend cuda"
+  preset="${RR_ENGINE_PRESET:-1b}"
+  tmp="$(mktemp -d)"
+  model="$tmp/synthetic-$preset-q8_0.gguf"
+  {
+    t0=$(date +%s)
+    "$JAVA" "${FLAGS[@]}" -cp "$CP" dev.reasoningrouter.engine.cli.EngineCli synth --out "$model" --format gguf --type q8_0 \
+      --preset "$preset" --seed 1 &&
+    echo "synth took $(( $(date +%s) - t0 )) s" &&
+    "$JAVA" "${FLAGS[@]}" -cp "$CP" dev.reasoningrouter.engine.cli.EngineCli bench "$model" --backend cuda \
+      --prompt-tokens 64 --decode-tokens 32 --repeat 3
+  } > "$OUT/engine-bench.log" 2>&1
+  erc=$?
+  rm -rf "$tmp"
+  cat "$OUT/engine-bench.log"
+  {
+    echo "## Engine bench on CUDA: synthetic $preset Q8_0, EngineCli bench --backend cuda (exit status $erc)"
+    echo
+    echo '```'
+    grep -vE "^WARNING|^SLF4J" "$OUT/engine-bench.log" | tail -25
+    echo '```'
+    echo
+  } >> "$report"
+  if [[ $rc -eq 0 && $erc -ne 0 ]]; then rc=4; fi
 fi
 echo
 echo "report: $report"

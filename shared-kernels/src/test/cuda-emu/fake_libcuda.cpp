@@ -96,6 +96,7 @@ CUresult cuMemAlloc_v2(CUdeviceptr* p, size_t n) {
 CUresult cuMemFree_v2(CUdeviceptr p) { std::free((void*) p); return 0; }
 CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void* src, size_t n) { memcpy((void*) dst, src, n); return 0; }
 CUresult cuMemcpyDtoH_v2(void* dst, CUdeviceptr src, size_t n) { memcpy(dst, (const void*) src, n); return 0; }
+CUresult cuMemcpyDtoD_v2(CUdeviceptr dst, CUdeviceptr src, size_t n) { memmove((void*) dst, (const void*) src, n); return 0; }
 CUresult cuMemsetD8_v2(CUdeviceptr p, unsigned char v, size_t n) { memset((void*) p, v, n); return 0; }
 CUresult cuMemGetInfo_v2(size_t* free, size_t* total) { *free = kMemory; *total = kMemory; return 0; }
 CUresult cuLaunchKernel(void* fn, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz, unsigned smem,

@@ -31,11 +31,10 @@ import org.springframework.context.annotation.Import;
 public class PathServingConfiguration {
     private static final Logger log = LoggerFactory.getLogger(PathServingConfiguration.class);
 
+    /** Resolved once at start-up (the engine logs the one "engine backend: ..." line); cuda without a device fails here. */
     @Bean
     BackendChoice backendChoice(@Value("${rr.engine.backend:auto}") String backend) {
-        BackendChoice choice = BackendChoice.resolve(backend);
-        log.info("engine backend: {} ({})", choice.backend(), choice.reason());
-        return choice;
+        return BackendChoice.resolve(backend);
     }
 
     @Bean(destroyMethod = "close")
@@ -44,9 +43,9 @@ public class PathServingConfiguration {
                         @Value("${rr.model.max-batch:8}") int maxBatch) {
         long t0 = System.nanoTime();
         ModelHost host = ModelHost.open(new ModelHost.Options(path.isBlank() ? null : Path.of(path), Path.of(cacheDir),
-                threads, maxBatch));
-        log.info("model {} opened from {} in {} ms on the {} backend (tokenizer: {}, template: {})", host.modelName(),
-                host.source(), (System.nanoTime() - t0) / 1_000_000, backend.backend(), host.tokenizerSource(),
+                threads, maxBatch, backend));
+        log.info("model {} opened from {} in {} ms on {} (tokenizer: {}, template: {})", host.modelName(),
+                host.source(), (System.nanoTime() - t0) / 1_000_000, host.backendName(), host.tokenizerSource(),
                 host.chatTemplate().name());
         if (host.isSynthetic()) {
             log.warn("serving a random-weight test model: its text is meaningless; set RR_MODEL_PATH to a real model");
@@ -77,7 +76,7 @@ public class PathServingConfiguration {
     }
 
     @Bean
-    InfoContributor modelInfo(ModelHost host, PathProfile profile, BackendChoice backend) {
+    InfoContributor modelInfo(ModelHost host, PathProfile profile) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", host.modelName());
         m.put("synthetic", host.isSynthetic());
@@ -95,7 +94,10 @@ public class PathServingConfiguration {
         m.put("context_length", host.config().maxContext());
         m.put("tokenizer", host.tokenizerSource());
         m.put("chat_template", host.chatTemplate().name());
-        m.put("backend", backend.backend());
+        // what runs the model, after any fallback at load: "cpu" or "cuda", its description, and why
+        m.put("backend", host.backend());
+        m.put("backend_name", host.backendName());
+        m.put("backend_reason", host.backendReason());
         Map<String, Object> info = Map.copyOf(m);
         return builder -> builder.withDetail("model", info);
     }

@@ -196,7 +196,10 @@ public abstract class ChatCompletionsApiContract {
         assertEquals(expectedExperts(), model.get("experts").asInt());
         assertEquals(2, model.get("trained_top_k").asInt());
         assertTrue(model.get("active_params_per_token").asLong() > 0);
+        // this build machine has no GPU: auto serves on the CPU and says why
         assertEquals("cpu", model.get("backend").asString());
+        assertTrue(model.get("backend_name").asString().startsWith("cpu ("), info.body());
+        assertTrue(model.get("backend_reason").asString().startsWith("rr.engine.backend="), info.body());
         HttpResponse<String> prom = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
                 HttpResponse.BodyHandlers.ofString());
         String p = prom.body();

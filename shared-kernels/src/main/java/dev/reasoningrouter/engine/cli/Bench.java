@@ -1,6 +1,7 @@
 package dev.reasoningrouter.engine.cli;
 
 import dev.reasoningrouter.engine.generate.Generator;
+import dev.reasoningrouter.engine.kernels.cuda.CudaDeviceInfo;
 import dev.reasoningrouter.engine.kernels.cpu.MemoryBandwidth;
 import dev.reasoningrouter.engine.model.InferenceModel;
 import dev.reasoningrouter.engine.model.LatentKvCache;
@@ -13,11 +14,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
  * {@code bench}: prefill and decode tokens/s at each expert budget, the weight bytes a decoded token reads, and the
- * bandwidth that implies, against a memory-read rate measured on this machine with the same threads.
+ * bandwidth that implies, against a memory-read rate measured on this machine with the same threads (CPU backend) or
+ * the device's peak bandwidth from its memory clock and bus width (CUDA backend).
  */
 final class Bench {
     private Bench() {}
@@ -43,7 +46,10 @@ final class Bench {
             }
             ModelStats stats = new ModelStats(c, lm.weights());
             lm.prefault();
-            double memRate = MemoryBandwidth.measure(threads, memBytes, 5);
+            // on a GPU the weights are read from device memory: compare with its peak, not with the host's
+            Optional<CudaDeviceInfo> gpu = lm.backend().cuda() ? lm.backend().device() : Optional.empty();
+            String memSource = gpu.map(d -> "peak of " + d.name() + " (memory clock x bus width)").orElse("host memory read, measured");
+            double memRate = gpu.isPresent() ? gpu.get().peakBandwidthBytesPerSecond() : MemoryBandwidth.measure(threads, memBytes, 5);
             InferenceModel model = lm.model();
             int[] prompt = new SplittableRandom(1).ints(promptTokens, 0, c.vocabSize()).toArray();
             // warm-up: JIT-compile the kernels on a short run
@@ -82,7 +88,9 @@ final class Bench {
                 rows.add(row);
             }
             // the machine may be shared: measure the memory rate again afterwards and keep the higher figure
-            memRate = Math.max(memRate, MemoryBandwidth.measure(threads, memBytes, 5));
+            if (gpu.isEmpty()) {
+                memRate = Math.max(memRate, MemoryBandwidth.measure(threads, memBytes, 5));
+            }
             for (Map<String, Object> row : rows) {
                 row.put("fraction_of_memory_read_rate", (Double) row.get("decode_weight_read_bytes_per_s") / memRate);
                 row.put("fraction_of_memory_read_rate_median_step",
@@ -93,6 +101,8 @@ final class Bench {
             res.put("name", lm.description());
             res.put("synthetic", lm.isSynthetic());
             res.put("backend", model.backendName());
+            res.put("backend_reason", lm.backend().reason());
+            res.put("memory_rate_source", memSource);
             res.put("total_parameters", stats.totalParameters());
             res.put("memory_read_bytes_per_s", memRate);
             res.put("prompt_tokens", promptTokens);
@@ -103,8 +113,8 @@ final class Bench {
                 cli.out().println(EngineCli.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(res));
                 return;
             }
-            cli.out().printf("model %s%s%nbackend %s; measured memory-read rate %.2f GB/s%n", lm.source(),
-                    lm.isSynthetic() ? " [random-weight test model]" : "", model.backendName(), memRate / 1e9);
+            cli.out().printf("model %s%s%nbackend %s; memory-read rate %.2f GB/s (%s)%n", lm.source(),
+                    lm.isSynthetic() ? " [random-weight test model]" : "", model.backendName(), memRate / 1e9, memSource);
             cli.out().printf("%-8s %14s %12s %12s %12s %10s %8s %14s %8s%n", "experts", "active params", "MB/token", "prefill t/s",
                     "decode t/s", "GB/s", "of mem", "median-step t/s", "of mem");
             for (Map<String, Object> row : rows) {
@@ -119,7 +129,12 @@ final class Bench {
 
     /** {prefill tokens/s, decode tokens/s} for one budget; decode feeds back the argmax. */
     static double[] measure(InferenceModel model, int[] prompt, int decode, int k) {
-        LatentKvCache cache = model.newCache(prompt.length + decode + 1);
+        try (LatentKvCache cache = model.newCache(prompt.length + decode + 1)) {
+            return measure(model, cache, prompt, decode, k);
+        }
+    }
+
+    private static double[] measure(InferenceModel model, LatentKvCache cache, int[] prompt, int decode, int k) {
         long t0 = System.nanoTime();
         float[] last = null;
         for (int off = 0; off < prompt.length; off += Generator.PREFILL_CHUNK) {

@@ -5,6 +5,8 @@ import dev.reasoningrouter.engine.generate.GenerationRequest;
 import dev.reasoningrouter.engine.generate.GenerationResult;
 import dev.reasoningrouter.engine.generate.Generator;
 import dev.reasoningrouter.engine.generate.SamplingParams;
+import dev.reasoningrouter.engine.kernels.cuda.BackendChoice;
+import dev.reasoningrouter.engine.kernels.cuda.CudaUnavailableException;
 import dev.reasoningrouter.engine.model.ExpertBudget;
 import dev.reasoningrouter.engine.model.LatentKvCache;
 import dev.reasoningrouter.engine.model.LoadedModel;
@@ -53,7 +55,7 @@ public final class EngineCli {
     }
 
     static final String HELP = """
-            Reasoning Router engine (DeepSeek-V2/V3 MoE on the CPU)
+            Reasoning Router engine (DeepSeek-V2/V3 MoE on the CPU or a CUDA GPU)
 
             Usage: EngineCli COMMAND [MODEL] [options]      MODEL = a .gguf file or a checkpoint directory
 
@@ -63,18 +65,21 @@ public final class EngineCli {
               inspect     MODEL [--json]
                           Architecture, sizes, weight types, experts, active parameters per budget,
                           KV-cache bytes per token (MLA against plain multi-head attention).
-              logits      MODEL (--tokens 1,2,3 | --tokens-file F) --out FILE [--experts K] [--threads N]
+              logits      MODEL (--tokens 1,2,3 | --tokens-file F) --out FILE [--experts K] [--backend B] [--threads N]
                           Raw little-endian float32 logits, one row of vocab size per position.
               generate    MODEL (--prompt TEXT | --tokens 1,2,3) [--max-tokens N] [--seed S] [--temperature T]
-                          [--top-p P] [--experts K] [--stop-tokens a,b] [--logprobs] [--threads N]
-              perplexity  MODEL (--text-file F | --tokens-file F) [--context N] [--experts K] [--json] [--threads N]
-              bench       MODEL [--prompt-tokens N] [--decode-tokens N] [--repeat R] [--experts K] [--json] [--threads N]
-                          [--memory-test-mb M]
-                          Prefill and decode tokens/s per expert budget; achieved weight-read bandwidth
-                          against a memory-read rate measured here.
+                          [--top-p P] [--experts K] [--stop-tokens a,b] [--logprobs] [--backend B] [--threads N]
+              perplexity  MODEL (--text-file F | --tokens-file F) [--context N] [--experts K] [--json] [--backend B]
+                          [--threads N]
+              bench       MODEL [--prompt-tokens N] [--decode-tokens N] [--repeat R] [--experts K] [--json] [--backend B]
+                          [--threads N] [--memory-test-mb M]
+                          Prefill and decode tokens/s per expert budget; achieved weight-read bandwidth against a
+                          memory-read rate measured here (CPU) or the device's peak bandwidth (CUDA).
               help        This text.
 
             --experts K: routed experts per token, 1..the model's trained top-k (default: trained top-k).
+            --backend B: auto (default: a CUDA GPU when one initialises and can run the model, else the CPU),
+                         cpu, or cuda (the GPU or an error saying why not). The chosen backend is printed.
             --threads N: CPU worker threads (default: all cores).
             Text goes through the model's own tokenizer (GGUF tokenizer.ggml.*, a checkpoint's tokenizer.json,
             else the bundled DeepSeek-V3 one); --tokens passes ids directly.
@@ -100,7 +105,7 @@ public final class EngineCli {
         } catch (CliException | ModelFormatException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return 2;
-        } catch (IOException e) {
+        } catch (CudaUnavailableException | IOException e) {
             err.println("error: " + e.getMessage());
             return 1;
         }
@@ -114,13 +119,28 @@ public final class EngineCli {
         return err;
     }
 
+    /** Opens MODEL on the backend {@code --backend} asks for (auto when absent), and says which one runs it. */
     LoadedModel open(Args a) {
         String path = a.positional(0, "MODEL (a .gguf file or checkpoint directory)");
+        BackendChoice choice = BackendChoice.parse(a.get("backend", "auto"));
+        LoadedModel m = ModelLoader.load(Path.of(path), a.intOpt("threads", 0), choice);
+        err.println("backend: " + m.model().backendName() + " (" + m.backend().reason() + ")");
+        note(m);
+        return m;
+    }
+
+    /** Opens MODEL to look at it (inspect): on the CPU, nothing uploaded anywhere. */
+    private LoadedModel openForInspection(Args a) {
+        String path = a.positional(0, "MODEL (a .gguf file or checkpoint directory)");
         LoadedModel m = ModelLoader.load(Path.of(path), a.intOpt("threads", 0));
+        note(m);
+        return m;
+    }
+
+    private void note(LoadedModel m) {
         if (m.isSynthetic()) {
             err.println("note: " + m.description() + " -- a random-weight test model; its outputs mean nothing");
         }
-        return m;
     }
 
     static int budget(Args a, ModelConfig c) {
@@ -160,7 +180,7 @@ public final class EngineCli {
 
     private void inspect(Args a) throws IOException {
         boolean json = a.flag("json");
-        try (LoadedModel lm = open(a)) {
+        try (LoadedModel lm = openForInspection(a)) {
             a.checkAllUsed();
             ModelConfig c = lm.config();
             ModelStats s = new ModelStats(c, lm.weights());
@@ -230,10 +250,10 @@ public final class EngineCli {
             Path outFile = Path.of(a.require("out"));
             int k = budget(a, lm.config());
             a.checkAllUsed();
-            LatentKvCache cache = lm.model().newCache(tokens.length);
             int vocab = lm.config().vocabSize();
             ByteBuffer row = ByteBuffer.allocate(4 * vocab).order(ByteOrder.LITTLE_ENDIAN);
-            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(outFile))) {
+            try (LatentKvCache cache = lm.model().newCache(tokens.length);
+                 OutputStream os = new BufferedOutputStream(Files.newOutputStream(outFile))) {
                 for (int off = 0; off < tokens.length; off += Generator.PREFILL_CHUNK) {
                     int n = Math.min(Generator.PREFILL_CHUNK, tokens.length - off);
                     LatentKvCache[] caches = new LatentKvCache[n];

@@ -23,22 +23,23 @@ final class Perplexity {
         long count = 0;
         for (int start = 0; start + 1 < tokens.length; start += context) {
             int end = Math.min(tokens.length, start + context);
-            LatentKvCache cache = model.newCache(end - start);
-            for (int off = start; off < end; off += Generator.PREFILL_CHUNK) {
-                int n = Math.min(Generator.PREFILL_CHUNK, end - off);
-                LatentKvCache[] caches = new LatentKvCache[n];
-                Arrays.fill(caches, cache);
-                int[] experts = new int[n];
-                Arrays.fill(experts, k);
-                boolean[] want = new boolean[n];
-                for (int i = 0; i < n; i++) {
-                    want[i] = off + i + 1 < end;
-                }
-                float[][] logits = model.forward(caches, Arrays.copyOfRange(tokens, off, off + n), n, experts, want);
-                for (int i = 0; i < n; i++) {
-                    if (want[i]) {
-                        nll -= LogSoftmax.at(logits[i], tokens[off + i + 1]);
-                        count++;
+            try (LatentKvCache cache = model.newCache(end - start)) {
+                for (int off = start; off < end; off += Generator.PREFILL_CHUNK) {
+                    int n = Math.min(Generator.PREFILL_CHUNK, end - off);
+                    LatentKvCache[] caches = new LatentKvCache[n];
+                    Arrays.fill(caches, cache);
+                    int[] experts = new int[n];
+                    Arrays.fill(experts, k);
+                    boolean[] want = new boolean[n];
+                    for (int i = 0; i < n; i++) {
+                        want[i] = off + i + 1 < end;
+                    }
+                    float[][] logits = model.forward(caches, Arrays.copyOfRange(tokens, off, off + n), n, experts, want);
+                    for (int i = 0; i < n; i++) {
+                        if (want[i]) {
+                            nll -= LogSoftmax.at(logits[i], tokens[off + i + 1]);
+                            count++;
+                        }
                     }
                 }
             }

@@ -81,6 +81,7 @@ public final class BatchingGenerator implements AutoCloseable {
                 break;
             } catch (RuntimeException e) {
                 for (Active a : active) {
+                    a.run().cache.close();
                     a.future().completeExceptionally(e);
                 }
                 active.clear();

@@ -77,11 +77,21 @@ public final class Generator {
             }
         }
         LatentKvCache cache = model.newCache(prompt.length + request.sampling().maxTokens());
-        SequenceRun run = new SequenceRun(request, listener, cancel, cache, tokenizer, model.config().eosTokenId());
-        if (run.cancel.isCancelled()) {
-            run.finish(FinishReason.CANCELLED);
+        try {
+            SequenceRun run = new SequenceRun(request, listener, cancel, cache, tokenizer, model.config().eosTokenId());
+            if (run.cancel.isCancelled()) {
+                run.finish(FinishReason.CANCELLED);
+                return run;
+            }
+            prefill(run, cache, prompt, request.budget().experts());
             return run;
+        } catch (RuntimeException e) {
+            cache.close(); // a request that fails here never becomes a sequence: its (device) cache goes back now
+            throw e;
         }
+    }
+
+    private void prefill(SequenceRun run, LatentKvCache cache, int[] prompt, int experts) {
         long t0 = System.nanoTime();
         float[] last = null;
         for (int off = 0; off < prompt.length; off += PREFILL_CHUNK) {
@@ -90,7 +100,7 @@ public final class Generator {
             for (int i = 0; i < m; i++) {
                 rowCaches[i] = cache;
                 rowTokens[i] = prompt[off + i];
-                rowExperts[i] = request.budget().experts();
+                rowExperts[i] = experts;
                 rowWant[i] = off + i == prompt.length - 1;
             }
             float[][] logits = model.forward(rowCaches, rowTokens, m, rowExperts, rowWant);
@@ -100,7 +110,6 @@ public final class Generator {
         }
         run.prefillNanos = System.nanoTime() - t0;
         run.accept(last);
-        return run;
     }
 
     /** One shared decode step over the unfinished sequences (cancelled ones finish instead). */

@@ -106,6 +106,7 @@ final class SequenceRun {
     void finish(FinishReason reason) {
         if (finish == null) {
             finish = reason;
+            cache.close(); // a GPU model's cache holds device memory: return it as soon as the sequence ends
             if (tokenizer != null && stopCut < 0) {
                 // at the end an unfinished character is final: decode every byte (invalid ones become U+FFFD)
                 text = bytes.toString(StandardCharsets.UTF_8);

@@ -3,8 +3,13 @@ package dev.reasoningrouter.engine.model;
 /**
  * One sequence's attention cache in MLA form: per token and layer only the normalised latent (kv_lora_rank floats)
  * and the rotary key (qk_rope_head_dim floats), not per-head keys and values. Grows by doubling.
+ *
+ * <p>This class keeps the tokens on the Java heap for {@link DeepSeekModel}. A model that keeps them elsewhere (the
+ * CUDA model, in device memory) subclasses it through the storage-less constructor and overrides {@link #capacity()}
+ * and {@link #close()}; the length bookkeeping is shared. A cache only works with the model that made it.
+ * {@link #close()} returns memory the garbage collector cannot see (device memory) as soon as a sequence ends.
  */
-public final class LatentKvCache {
+public class LatentKvCache implements AutoCloseable {
     private final int layers;
     private final int latentDim;
     private final int ropeDim;
@@ -14,13 +19,17 @@ public final class LatentKvCache {
     private int length;
 
     public LatentKvCache(ModelConfig c, int initialCapacity) {
+        this(c);
+        this.latent = new float[layers][];
+        this.ropeKey = new float[layers][];
+        ensureCapacity(Math.max(1, initialCapacity));
+    }
+
+    /** A cache whose tokens another model keeps elsewhere: no heap storage here. */
+    protected LatentKvCache(ModelConfig c) {
         this.layers = c.numLayers();
         this.latentDim = c.kvLoraRank();
         this.ropeDim = c.qkRopeHeadDim();
-        this.latent = new float[layers][];
-        this.ropeKey = new float[layers][];
-        this.capacity = 0;
-        ensureCapacity(Math.max(1, initialCapacity));
     }
 
     /** Tokens cached so far (the next token's position). */
@@ -28,11 +37,16 @@ public final class LatentKvCache {
         return length;
     }
 
+    /** Tokens the cache holds without growing. */
     public int capacity() {
         return capacity;
     }
 
     void ensureCapacity(int tokens) {
+        if (latent == null) {
+            throw new IllegalArgumentException("this cache keeps its tokens outside the Java heap (" + getClass().getSimpleName()
+                    + "): use it with the model that made it");
+        }
         if (tokens <= capacity) {
             return;
         }
@@ -58,7 +72,8 @@ public final class LatentKvCache {
         return ropeKey[layer];
     }
 
-    void setLength(int n) {
+    /** Records that the cache now holds {@code n} tokens (the model calls this after writing them). */
+    protected final void setLength(int n) {
         length = n;
     }
 
@@ -73,5 +88,13 @@ public final class LatentKvCache {
     /** Bytes this cache keeps per token (float32 entries). */
     public long bytesPerToken() {
         return 4L * layers * (latentDim + ropeDim);
+    }
+
+    /**
+     * Ends the sequence: memory outside the Java heap is returned now. Heap storage is left to the garbage
+     * collector, so closing is optional for the CPU model. Closing twice is harmless.
+     */
+    @Override
+    public void close() {
     }
 }

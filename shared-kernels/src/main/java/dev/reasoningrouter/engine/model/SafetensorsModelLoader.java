@@ -2,7 +2,6 @@ package dev.reasoningrouter.engine.model;
 
 import dev.reasoningrouter.engine.format.ModelFormatException;
 import dev.reasoningrouter.engine.format.safetensors.SafetensorsFile;
-import dev.reasoningrouter.engine.kernels.Backend;
 import dev.reasoningrouter.engine.tensor.Dequant;
 import dev.reasoningrouter.engine.tensor.GgmlType;
 import dev.reasoningrouter.engine.tensor.WeightMatrix;
@@ -27,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class SafetensorsModelLoader {
     private SafetensorsModelLoader() {}
 
-    static LoadedModel load(Path dir, Backend backend, AutoCloseable ownedBackend) {
+    /** Maps and parses a checkpoint directory; on failure nothing stays mapped. */
+    static ModelFiles open(Path dir) {
         Path configPath = dir.resolve("config.json");
         if (!Files.isRegularFile(configPath)) {
             throw new ModelFormatException("checkpoint directory " + dir + " has no config.json");
@@ -53,15 +53,11 @@ final class SafetensorsModelLoader {
             }
             ModelWeights weights = new Reader(dir, all).weights(config);
             String desc = cfg.path("rr_description").asString(dir.getFileName().toString());
-            DeepSeekModel model = new DeepSeekModel(config, weights, backend);
-            return new LoadedModel(dir.toString(), "safetensors", config, weights, model, null, desc, () -> {
+            return new ModelFiles(dir.toString(), "safetensors", config, weights, null, desc, () -> {
                 for (SafetensorsFile f : files) {
                     f.close();
                 }
-                if (ownedBackend != null) {
-                    ownedBackend.close();
-                }
-            }).withPrefault(() -> files.forEach(SafetensorsFile::prefault));
+            }, () -> files.forEach(SafetensorsFile::prefault));
         } catch (RuntimeException e) {
             for (SafetensorsFile f : files) {
                 f.close();

@@ -2,21 +2,22 @@ package dev.reasoningrouter.engine.serving;
 
 import dev.reasoningrouter.engine.kernels.cuda.CudaDevice;
 import dev.reasoningrouter.engine.kernels.cuda.CudaProbe;
+import dev.reasoningrouter.engine.kernels.cuda.CudaUnavailableException;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Which compute backend a serving process generates on, from the engine's {@code auto|cpu|cuda} setting
- * ({@link dev.reasoningrouter.engine.kernels.cuda.BackendChoice}, which probes the driver once).
+ * Which compute backend a serving process asks the engine for, from {@code rr.engine.backend}
+ * ({@code RR_ENGINE_BACKEND}): {@code auto} serves on a CUDA device when one initialises, else on the CPU with the
+ * reason; {@code cpu} never probes; {@code cuda} without a usable device fails start-up with the reason instead of
+ * silently crawling on the CPU. Resolved once, before the model opens; {@link ModelHost} then opens the model on
+ * it, and {@link ModelHost#backendName()} says what actually runs it (under {@code auto} a device that cannot run the
+ * model, e.g. for a weight type without kernels, still leaves the CPU serving, with that reason).
  *
- * <p>Generation in the serving path runs on the CPU backend in this build: the CUDA kernels and
- * {@code CudaDecoder} exist but are not yet wired into {@code Generator}. So {@code auto} picks the CPU and
- * says whether a device was seen, and {@code cuda} fails start-up with the reason instead of silently
- * crawling on the CPU.
- *
- * @param backend the backend chosen ("cpu")
- * @param reason  why, for the start-up log and the info endpoint
+ * @param decision the engine's resolved choice ({@link dev.reasoningrouter.engine.kernels.cuda.BackendChoice#resolve})
  */
-public record BackendChoice(String backend, String reason) {
+public record BackendChoice(dev.reasoningrouter.engine.kernels.cuda.BackendChoice.Decision decision) {
 
     public static BackendChoice resolve(String requested) {
         return resolve(requested, CudaDevice::probe);
@@ -27,20 +28,30 @@ public record BackendChoice(String backend, String reason) {
         try {
             choice = dev.reasoningrouter.engine.kernels.cuda.BackendChoice.parse(requested);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("rr.engine.backend must be auto, cpu or cuda, got '" + requested + "'");
+            throw new IllegalStateException("rr.engine.backend (RR_ENGINE_BACKEND) must be auto, cpu or cuda, got '" + requested + "'");
         }
-        return switch (choice) {
-            case CPU -> new BackendChoice("cpu", "rr.engine.backend=cpu");
-            case AUTO -> {
-                CudaProbe p = probe.get();
-                yield new BackendChoice("cpu", p.available()
-                        ? "rr.engine.backend=auto: " + p.reason() + ", but generation on CUDA is not wired into the serving"
-                                + " path yet, so the CPU backend serves"
-                        : "rr.engine.backend=auto: no usable CUDA device (" + p.reason() + "), so the CPU backend serves");
-            }
-            case CUDA -> throw new IllegalStateException("rr.engine.backend=cuda, but this build serves generation on the"
-                    + " CPU backend only (the CUDA decoder is not wired into the serving path yet); use"
-                    + " rr.engine.backend=cpu or auto (RR_ENGINE_BACKEND)");
-        };
+        try {
+            return new BackendChoice(choice.resolve(probe));
+        } catch (CudaUnavailableException e) {
+            throw new IllegalStateException("rr.engine.backend=cuda (RR_ENGINE_BACKEND), but " + e.getMessage()
+                    + "; set it to auto or cpu to serve on the CPU", e);
+        }
+    }
+
+    /** The CPU, without probing (tests, tools). */
+    public static BackendChoice cpu() {
+        var cpu = dev.reasoningrouter.engine.kernels.cuda.BackendChoice.CPU;
+        return new BackendChoice(new dev.reasoningrouter.engine.kernels.cuda.BackendChoice.Decision(cpu, cpu, "backend=cpu requested",
+                Optional.empty()));
+    }
+
+    /** "cpu" or "cuda": what the probe picked. */
+    public String backend() {
+        return decision.picked().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Why, for the start-up log and the info endpoint. */
+    public String reason() {
+        return "rr.engine." + decision.reason();
     }
 }

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ModelHost implements AutoCloseable {
 
-    /** Bytes per cached element: {@code LatentKvCache} holds float32 latents and rotary keys. */
+    /** Bytes per cached element: the latent caches (CPU and CUDA) hold float32 latents and rotary keys. */
     static final int KV_BYTES_PER_ELEMENT = Float.BYTES;
 
     /**
@@ -39,9 +39,16 @@ public final class ModelHost implements AutoCloseable {
      * @param cacheDir  where the default test model is written once and loaded from
      * @param threads   CPU worker threads (0 = all cores)
      * @param maxBatch  the most sequences decoded together
+     * @param backend   where the model runs (resolved from {@code rr.engine.backend})
      */
-    public record Options(Path modelPath, Path cacheDir, int threads, int maxBatch) {
+    public record Options(Path modelPath, Path cacheDir, int threads, int maxBatch, BackendChoice backend) {
+        /** On the CPU. */
+        public Options(Path modelPath, Path cacheDir, int threads, int maxBatch) {
+            this(modelPath, cacheDir, threads, maxBatch, BackendChoice.cpu());
+        }
+
         public Options {
+            Objects.requireNonNull(backend, "backend");
             if (modelPath == null) {
                 Objects.requireNonNull(cacheDir, "cacheDir is needed when no model path is given");
             }
@@ -73,12 +80,17 @@ public final class ModelHost implements AutoCloseable {
     /** Opens the model the options name, or (no path) writes the default test model into the cache once and opens it. */
     public static ModelHost open(Options o) {
         Path path = o.modelPath() != null ? o.modelPath() : DefaultTestModel.ensure(o.cacheDir());
-        return open(path, o.threads(), o.maxBatch());
+        return open(path, o.threads(), o.maxBatch(), o.backend());
     }
 
-    /** Opens a GGUF file or checkpoint directory. */
+    /** Opens a GGUF file or checkpoint directory on the CPU. */
     public static ModelHost open(Path path, int threads, int maxBatch) {
-        LoadedModel lm = ModelLoader.load(path, threads);
+        return open(path, threads, maxBatch, BackendChoice.cpu());
+    }
+
+    /** Opens a GGUF file or checkpoint directory on the backend chosen. */
+    public static ModelHost open(Path path, int threads, int maxBatch, BackendChoice backend) {
+        LoadedModel lm = ModelLoader.load(path, threads, backend.decision());
         try {
             ModelTokenizer resolved = ModelTokenizer.resolve(lm, path);
             return new ModelHost(lm, resolved.tokenizer(), resolved.source(), maxBatch);
@@ -145,6 +157,21 @@ public final class ModelHost implements AutoCloseable {
             return new ChatOutcome(r.text() == null ? "" : r.text(), r.promptTokens(), r.tokens().length,
                     r.finishReason(), r.expertsPerToken(), ttft, end - start);
         });
+    }
+
+    /** What runs the model, e.g. "cuda (NVIDIA H200, compute 9.0)" or "cpu (16 threads, 512-bit vectors)". */
+    public String backendName() {
+        return loaded.model().backendName();
+    }
+
+    /** "cpu" or "cuda": the backend actually used (auto may have fallen back to the CPU at load). */
+    public String backend() {
+        return loaded.backend().picked().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Why this backend runs the model. */
+    public String backendReason() {
+        return "rr.engine." + loaded.backend().reason();
     }
 
     /** The model's own name (GGUF general.name or the source path). */

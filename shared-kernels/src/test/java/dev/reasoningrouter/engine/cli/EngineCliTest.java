@@ -96,6 +96,31 @@ class EngineCliTest {
         assertThat(badType.err()).contains("unknown weight type 'q5_1'");
     }
 
+    @Test
+    void backendOptionPicksTheCpuOrSaysWhyCudaCannotRun() throws Exception {
+        Path gguf = dir.resolve("tiny.gguf");
+        run("synth", "--out", gguf.toString());
+        Run cpu = run("generate", gguf.toString(), "--tokens", "508,5,6", "--max-tokens", "3", "--ignore-eos", "--backend", "cpu", "--threads", "1");
+        assertThat(cpu.code()).as(cpu.err()).isZero();
+        assertThat(cpu.err()).contains("backend: cpu (1 threads").contains("backend=cpu requested");
+        Run b = run("bench", gguf.toString(), "--prompt-tokens", "4", "--decode-tokens", "2", "--repeat", "1", "--memory-test-mb", "16",
+                "--backend", "cpu", "--threads", "1");
+        assertThat(b.code()).as(b.err()).isZero();
+        assertThat(b.out()).contains("backend cpu (1 threads").contains("host memory read, measured");
+        Run bad = run("logits", gguf.toString(), "--tokens", "1", "--out", dir.resolve("x").toString(), "--backend", "tpu");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown backend 'tpu'").contains("auto, cpu or cuda");
+        assertThat(run("help").out()).contains("--backend B");
+        if (!dev.reasoningrouter.engine.kernels.cuda.CudaDevice.probe().available()) {
+            Run cuda = run("perplexity", gguf.toString(), "--tokens", "508,1,2", "--backend", "cuda");
+            assertThat(cuda.code()).isEqualTo(1);
+            assertThat(cuda.err()).startsWith("error: backend=cuda requested but CUDA is unavailable: ");
+            Run auto = run("generate", gguf.toString(), "--tokens", "508,5,6", "--max-tokens", "2", "--ignore-eos", "--threads", "1");
+            assertThat(auto.code()).as(auto.err()).isZero();
+            assertThat(auto.err()).contains("backend: cpu (").contains("backend=auto falling back to the CPU");
+        }
+    }
+
     static final class FloatBufferCheck {
         static void assertFinite(byte[] b) {
             var fb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();

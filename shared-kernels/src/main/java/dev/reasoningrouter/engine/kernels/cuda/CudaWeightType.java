@@ -1,5 +1,8 @@
 package dev.reasoningrouter.engine.kernels.cuda;
 
+import dev.reasoningrouter.engine.tensor.GgmlType;
+import java.util.Optional;
+
 /**
  * Weight layouts the CUDA kernels read, byte for byte as llama.cpp/ggml stores them (F32, F16, BF16, Q8_0,
  * Q4_K, Q6_K) plus DeepSeek-V3's FP8 E4M3 with a float32 {@code weight_scale_inv} per 128x128 block.
@@ -34,6 +37,20 @@ public enum CudaWeightType {
     }
 
     public int code() { return code; }
+
+    /** The kernels' form of a model file's weight type; empty for types no kernel reads (Q4_0, Q5_0). */
+    public static Optional<CudaWeightType> of(GgmlType t) {
+        return Optional.ofNullable(switch (t) {
+            case F32 -> F32;
+            case F16 -> F16;
+            case BF16 -> BF16;
+            case Q8_0 -> Q8_0;
+            case Q4_K -> Q4_K;
+            case Q6_K -> Q6_K;
+            case FP8_E4M3_B128 -> FP8_E4M3;
+            case Q4_0, Q5_0 -> null;
+        });
+    }
 
     /** The kernel-name suffix, e.g. {@code rr_matmul_q4_k_b1}. */
     public String suffix() { return suffix; }

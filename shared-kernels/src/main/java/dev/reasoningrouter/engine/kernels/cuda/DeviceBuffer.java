@@ -1,6 +1,7 @@
 package dev.reasoningrouter.engine.kernels.cuda;
 
 import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuMemsetD8;
@@ -85,6 +86,21 @@ public final class DeviceBuffer implements AutoCloseable {
         float[] out = new float[count];
         download(4 * firstFloat, Pointer.to(out), 4L * count);
         return out;
+    }
+
+    /** Copies {@code count} floats from float index {@code firstFloat} into {@code dst[0..count)} (no allocation). */
+    public void downloadFloats(long firstFloat, float[] dst, int count) {
+        if (count > dst.length) throw new IndexOutOfBoundsException(count + " floats do not fit an array of " + dst.length);
+        download(4 * firstFloat, Pointer.to(dst), 4L * count);
+    }
+
+    /** Copies {@code bytes} from {@code src} (at {@code srcOffset}) to this buffer at {@code dstOffset}, on the device. */
+    public void copyFrom(long dstOffset, DeviceBuffer src, long srcOffset, long bytes) {
+        checkRange(dstOffset, bytes);
+        src.checkRange(srcOffset, bytes);
+        if (bytes == 0) return;
+        device.bind();
+        cuMemcpyDtoD(pointer().withByteOffset(dstOffset), src.pointer().withByteOffset(srcOffset), bytes);
     }
 
     public int[] downloadInts(long firstInt, int count) {
