@@ -16,6 +16,7 @@ import dev.reasoningrouter.engine.model.ModelStats;
 import dev.reasoningrouter.engine.synth.SyntheticGgufWriter;
 import dev.reasoningrouter.engine.synth.SyntheticModel;
 import dev.reasoningrouter.engine.synth.SyntheticSafetensorsWriter;
+import dev.reasoningrouter.engine.tokenizer.DeepSeekTokenizers;
 import dev.reasoningrouter.engine.tensor.GgmlType;
 import dev.reasoningrouter.engine.tokenizer.Tokenizer;
 import java.io.BufferedOutputStream;
@@ -60,8 +61,9 @@ public final class EngineCli {
             Usage: EngineCli COMMAND [MODEL] [options]      MODEL = a .gguf file or a checkpoint directory
 
               synth       --out PATH [--format gguf|safetensors] [--type f32|f16|bf16|q8_0|q4_k|q6_k|fp8]
-                          [--preset tiny|small|1b] [--seed N]
-                          Write a deterministic random-weight DeepSeek-V3-style test model.
+                          [--preset tiny|small|1b] [--seed N] [--vocab generated|deepseek-v3]
+                          Write a deterministic random-weight DeepSeek-V3-style test model; --vocab deepseek-v3
+                          speaks the real DeepSeek-V3 tokenizer (128,815 tokens, bundled), not a small generated one.
               inspect     MODEL [--json]
                           Architecture, sizes, weight types, experts, active parameters per budget,
                           KV-cache bytes per token (MLA against plain multi-head attention).
@@ -166,7 +168,13 @@ public final class EngineCli {
         Path outPath = Path.of(a.require("out"));
         String format = a.get("format", "gguf");
         GgmlType type = GgmlType.parse(a.get("type", "f32"));
-        SyntheticModel m = SyntheticModel.preset(a.get("preset", "tiny"), a.longOpt("seed", 42));
+        String preset = a.get("preset", "tiny");
+        long seed = a.longOpt("seed", 42);
+        SyntheticModel m = switch (a.get("vocab", "generated")) {
+            case "generated" -> SyntheticModel.preset(preset, seed);
+            case "deepseek-v3" -> SyntheticModel.preset(preset, seed, DeepSeekTokenizers.bundledV3().vocabulary());
+            default -> throw new CliException("--vocab must be generated or deepseek-v3, got '" + a.get("vocab") + "'");
+        };
         a.checkAllUsed();
         long t0 = System.nanoTime();
         switch (format) {

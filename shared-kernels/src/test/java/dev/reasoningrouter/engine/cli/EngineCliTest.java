@@ -27,6 +27,16 @@ class EngineCliTest {
     }
 
     @Test
+    void synthSpeaksTheRealDeepSeekV3VocabularyWhenAsked() throws Exception {
+        Path gguf = dir.resolve("tiny-v3.gguf");
+        assertThat(run("synth", "--out", gguf.toString(), "--preset", "tiny", "--type", "q8_0", "--vocab", "deepseek-v3").code()).isZero();
+        Run r = run("inspect", gguf.toString(), "--json");
+        assertThat(r.code()).isZero();
+        assertThat(EngineCli.JSON.readTree(r.out()).toString()).contains("128815");
+        assertThat(run("synth", "--out", dir.resolve("x.gguf").toString(), "--vocab", "gpt2").code()).isEqualTo(2);
+    }
+
+    @Test
     void synthInspectLogitsGeneratePerplexityAndBenchOnATinyModel() throws Exception {
         Path gguf = dir.resolve("tiny.gguf");
         assertThat(run("synth", "--out", gguf.toString(), "--preset", "tiny", "--type", "q8_0", "--seed", "3").code()).isZero();
