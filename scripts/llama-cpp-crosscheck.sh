@@ -14,7 +14,8 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   exit 0
 fi
 if [[ ! -d $LL/node_modules/node-llama-cpp ]]; then
-  (cd $LL && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  # npm install, not npm ci: the lock file lists only this platform's prebuilt binaries, which npm ci refuses
+  (cd $LL && npm install --no-save --ignore-scripts --no-audit --no-fund --loglevel=error)
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
