@@ -60,7 +60,7 @@ public final class Generator {
      * sampler's conventions; there are no logit biases, penalties or alternative (top-k) log-probabilities in
      * {@link SamplingParams} today — a feature that needs the full distribution must return false here. The one
      * setting the kernels cannot take is a temperature so small that its float reciprocal overflows (below about
-     * 3e-39): that request samples from host logits.
+     * 2.9e-39): that request samples from host logits.
      */
     public boolean choosesOnDevice(SamplingParams sampling) {
         return chooser != null && TokenChoices.canChoose(sampling.temperature());

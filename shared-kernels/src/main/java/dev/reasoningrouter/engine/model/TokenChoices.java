@@ -43,7 +43,7 @@ public final class TokenChoices {
     /**
      * Whether the device kernels can sample with these settings exactly as specified: temperature 0 (greedy), or a
      * temperature whose float value is positive with a finite reciprocal (the kernels scale by {@code 1 / T} in
-     * float). Below about 3e-39 the host samples instead.
+     * float). Below about 2.9e-39 (1 / Float.MAX_VALUE) the host samples instead.
      */
     public static boolean canChoose(double temperature) {
         if (temperature == 0) {
