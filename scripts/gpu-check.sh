@@ -3,7 +3,8 @@
 # bundle scripts/build-device-bundle.sh made (.device/, carried with the working tree):
 #   1. the shared-kernels CUDA tests through the JUnit console launcher (the whole kernels.cuda package: every
 #      kernel against the Java reference for every weight type, CudaDecoder against a float64 forward, and
-#      CudaModelTest: the CUDA model loaded from GGUF/safetensors files against the CPU model on the same file);
+#      CudaModelTest: the CUDA model loaded from GGUF/safetensors files against the CPU model on the same file;
+#      CudaTokenChoiceTest: next tokens chosen on the device through the generator);
 #      they SKIP, with the reason, when no device initialises;
 #   2. CudaKernelBench: mat-vec GB/s per weight type over RR_BENCH_GIB (default 4) GiB of random weights, and a
 #      synthetic DeepSeek-V2-Lite-shaped decode step at each expert budget (tokens/s, active GB/s vs the peak);

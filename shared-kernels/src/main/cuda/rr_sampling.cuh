@@ -47,10 +47,13 @@ __device__ __forceinline__ void rr_argmax_body(const float* logits, long long ld
     }
 }
 
-// One block per row. z = logits / temperature; p = softmax(z). The nucleus is {i : z_i >= tau} with tau the
-// largest threshold whose kept mass is still >= topP (found by bisection, so no sort of the vocabulary);
-// the token is the first one, in index order, at which the running kept mass passes u * keptMass.
-// u in [0, 1) comes from the host's seeded generator, so a seed reproduces a run on either backend.
+// One block per row. z = (logits - max) / temperature (<= 0, so no overflow however small the temperature, as
+// long as 1 / temperature is a finite float); p = softmax(z). The nucleus is {i : z_i >= tau} with tau the largest
+// threshold whose kept mass is still >= topP (found by bisection, so no sort of the vocabulary): the smallest set of
+// most likely tokens whose mass reaches topP, tokens tied at the boundary all kept. The token is the first one, in
+// index order, at which the running kept mass passes u * keptMass. u in [0, 1) comes from the host's seeded
+// generator, so a seed reproduces a run. The log-probability is the chosen token's log softmax of the raw logits
+// (temperature 1, before top-p): the model's distribution, the same convention as rr_argmax and the host sampler.
 __device__ __forceinline__ void rr_sample_top_p_body(const float* logits, long long ld, int n, const float* temperatures,
                                                      const float* topPs, const float* uniforms, int* outIds,
                                                      float* outLogprob) {
@@ -62,17 +65,22 @@ __device__ __forceinline__ void rr_sample_top_p_body(const float* logits, long l
     float invT = 1.0f / temperatures[blockIdx.x];
     float topP = topPs[blockIdx.x];
     float u = uniforms[blockIdx.x];
-    float zmax = -INFINITY, zminNeg = -INFINITY;
-    for (int i = tid; i < n; i += blockDim.x) { float z = x[i] * invT; zmax = fmaxf(zmax, z); zminNeg = fmaxf(zminNeg, -z); }
-    zmax = rr_block_max(zmax, scratch);
-    float zmin = -rr_block_max(zminNeg, scratch);
-    float S = 0.f;
-    for (int i = tid; i < n; i += blockDim.x) S += expf(x[i] * invT - zmax);
+    float xmax = -INFINITY, xminNeg = -INFINITY;
+    for (int i = tid; i < n; i += blockDim.x) { float v = x[i]; xmax = fmaxf(xmax, v); xminNeg = fmaxf(xminNeg, -v); }
+    xmax = rr_block_max(xmax, scratch);
+    float zmin = (-rr_block_max(xminNeg, scratch) - xmax) * invT;
+    const float zmax = 0.f;
+    float S = 0.f, S1 = 0.f;  // sum exp(z) (the sampling distribution), sum exp(x - xmax) (the model's)
+    for (int i = tid; i < n; i += blockDim.x) { float d = x[i] - xmax; S += expf(d * invT); S1 += expf(d); }
     S = rr_block_sum(S, scratch);
+    S1 = rr_block_sum(S1, scratch);
     float lo = zmin;
     if (topP < 1.0f) {
+        // expf underflows to exactly 0 below -104: no mass lies lower, and a bounded range keeps the bisection's
+        // 40 halvings precise however small the temperature
+        lo = fmaxf(lo, -128.f);
         float mTop = 0.f;
-        for (int i = tid; i < n; i += blockDim.x) { float z = x[i] * invT; if (z >= zmax) mTop += expf(z - zmax); }
+        for (int i = tid; i < n; i += blockDim.x) { float z = (x[i] - xmax) * invT; if (z >= zmax) mTop += expf(z); }
         mTop = rr_block_sum(mTop, scratch) / S;
         if (mTop >= topP) {
             lo = zmax;
@@ -82,7 +90,7 @@ __device__ __forceinline__ void rr_sample_top_p_body(const float* logits, long l
                 float mid = 0.5f * (lo + hi);
                 if (mid <= lo || mid >= hi) break;
                 float mass = 0.f;
-                for (int i = tid; i < n; i += blockDim.x) { float z = x[i] * invT; if (z >= mid) mass += expf(z - zmax); }
+                for (int i = tid; i < n; i += blockDim.x) { float z = (x[i] - xmax) * invT; if (z >= mid) mass += expf(z); }
                 mass = rr_block_sum(mass, scratch) / S;
                 if (mass >= topP) lo = mid; else hi = mid;
             }
@@ -93,7 +101,7 @@ __device__ __forceinline__ void rr_sample_top_p_body(const float* logits, long l
     int start = min(n, tid * chunk), end = min(n, start + chunk);
     float cs = 0.f;
     int lastKept = -1;
-    for (int i = start; i < end; i++) { float z = x[i] * invT; if (z >= lo) { cs += expf(z - zmax); lastKept = i; } }
+    for (int i = start; i < end; i++) { float z = (x[i] - xmax) * invT; if (z >= lo) { cs += expf(z); lastKept = i; } }
     prefix[tid] = cs;
     if (tid == 0) found = -1;
     __syncthreads();
@@ -110,8 +118,8 @@ __device__ __forceinline__ void rr_sample_top_p_body(const float* logits, long l
         float run = pre;
         int pick = lastKept;
         for (int i = start; i < end; i++) {
-            float z = x[i] * invT;
-            if (z >= lo) { run += expf(z - zmax); if (run > target) { pick = i; break; } }
+            float z = (x[i] - xmax) * invT;
+            if (z >= lo) { run += expf(z); if (run > target) { pick = i; break; } }
         }
         found = pick;
     }
@@ -128,7 +136,7 @@ __device__ __forceinline__ void rr_sample_top_p_body(const float* logits, long l
     if (tid == 0) {
         if (found < 0) found = 0;  // only when every logit is NaN or -inf
         outIds[blockIdx.x] = found;
-        if (outLogprob != nullptr) outLogprob[blockIdx.x] = x[found] * invT - zmax - logf(S);
+        if (outLogprob != nullptr) outLogprob[blockIdx.x] = (x[found] - xmax) - logf(S1);
     }
 }
 

@@ -342,6 +342,8 @@ static void testSampling() {
     std::vector<float> temps(rows), tops(rows), us(rows), lps(rows), alp(rows);
     std::vector<int> ids(rows), aid(rows);
     for (int r = 0; r < rows; r++) { temps[r] = 0.4f + 0.1f * r; tops[r] = r % 4 == 0 ? 1.f : 0.6f + 0.1f * (r % 4); us[r] = (rnd32() % 10000) / 10000.f; }
+    temps[rows - 1] = 1e-30f;  // x / T would overflow float: the kernel scales (x - max) instead
+    tops[rows - 1] = 0.9f;
     emuLaunch(rr_argmax, EmuDim{(unsigned) rows, 1, 1}, EmuDim{1024, 1, 1}, 0, (const float*) logits.data(), (long long) n, n, aid.data(), alp.data());
     emuLaunch(rr_sample_top_p, EmuDim{(unsigned) rows, 1, 1}, EmuDim{1024, 1, 1}, 0, (const float*) logits.data(), (long long) n, n, (const float*) temps.data(),
               (const float*) tops.data(), (const float*) us.data(), ids.data(), lps.data());
@@ -353,9 +355,8 @@ static void testSampling() {
         for (int i = 0; i < n; i++) s += std::exp(l[i] - mx);
         check(aid[r] == best && std::fabs(alp[r] + std::log(s)) < 1e-4, "argmax row " + std::to_string(r));
         std::vector<double> p(n);
-        double zm = -1e300, sum = 0;
-        for (int i = 0; i < n; i++) zm = std::max(zm, (double) l[i] / temps[r]);
-        for (int i = 0; i < n; i++) { p[i] = std::exp(l[i] / temps[r] - zm); sum += p[i]; }
+        double sum = 0;
+        for (int i = 0; i < n; i++) { p[i] = std::exp(((double) l[i] - mx) / temps[r]); sum += p[i]; }
         for (auto& v : p) v /= sum;
         std::vector<int> idx(n);
         std::iota(idx.begin(), idx.end(), 0);
@@ -367,7 +368,8 @@ static void testSampling() {
         int pick = -1;
         for (int i = 0; i < n; i++) if (kept[i]) { pick = i; run += p[i]; if (run > target) break; }
         check(ids[r] == pick, "top-p row " + std::to_string(r) + ": " + std::to_string(ids[r]) + " vs " + std::to_string(pick));
-        check(std::fabs(lps[r] - std::log(p[pick])) < 1e-3, "top-p logprob row " + std::to_string(r));
+        // the model's log-probability (temperature 1, before top-p), as for argmax and the host sampler
+        check(pick >= 0 && std::fabs(lps[r] - (l[pick] - mx - std::log(s))) < 1e-3, "top-p logprob row " + std::to_string(r));
     }
     printf("argmax, top-p: %d failures so far\n", failures);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the Java CUDA tests (CudaKernelsTest, CudaDecoderTest, CudaModelTest, ...) with no GPU: builds fake_libcuda.cpp as a
+# Runs the Java CUDA tests (CudaKernelsTest, CudaDecoderTest, CudaModelTest, CudaTokenChoiceTest, ...) with no GPU: builds fake_libcuda.cpp as a
 # libcuda.so.1 that executes the real kernel sources on the CPU (emu.h), and puts it on LD_LIBRARY_PATH so that
 # JCuda's driver binding loads it. Everything above the driver (JCuda, the launchers, CudaDecoder) is the real code.
 # Slow (every CUDA thread is a host thread). Usage, from the repository root:
@@ -15,4 +15,4 @@ echo "[cuda-emu] built $lib/libcuda.so.1"
 cd "$root"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" ./mvnw -B -pl shared-kernels -am test \
-  -Dtest='CudaKernelsTest,CudaDecoderTest,CudaModelTest,BackendChoiceTest,KernelBuildTest' -Dsurefire.failIfNoSpecifiedTests=false "$@"
+  -Dtest='CudaKernelsTest,CudaDecoderTest,CudaModelTest,CudaTokenChoiceTest,BackendChoiceTest,KernelBuildTest' -Dsurefire.failIfNoSpecifiedTests=false "$@"

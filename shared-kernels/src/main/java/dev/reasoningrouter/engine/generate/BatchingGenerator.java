@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Continuous batching for services: requests from any thread join the batch between decode steps; all sequences in
- * flight share each step. One background thread drives the model. Listeners run on that thread.
+ * flight share each step. One background thread drives the model. Listeners run on that thread. Steps go through a
+ * {@link Generator}, so on a model that chooses tokens on the device each sequence that allows it gets only its next
+ * id and log-probability back per step ({@link Generator#choosesOnDevice}).
  */
 public final class BatchingGenerator implements AutoCloseable {
 

@@ -1,8 +1,13 @@
 package dev.reasoningrouter.engine.generate;
 
+import dev.reasoningrouter.engine.model.TokenChoices;
 import java.util.SplittableRandom;
 
-/** Picks the next token from logits: greedy, or temperature + top-p with a seeded random source. Reuses its arrays. */
+/**
+ * Picks the next token from logits: greedy, or temperature + top-p with a seeded random source. Reuses its arrays.
+ * Or, for a model that chooses on the device, describes the choice ({@link #describe}): the same settings, and the
+ * same one draw from the random source per sampled token, so a seed reproduces a run on either path.
+ */
 final class Sampler {
     private final SamplingParams params;
     private final SplittableRandom random;
@@ -14,7 +19,24 @@ final class Sampler {
         this.random = new SplittableRandom(params.seed());
     }
 
-    /** log-softmax of {@code logits} at {@code token}. */
+    /**
+     * Sets row {@code row} of {@code choices} to this sequence's next choice: greedy, or temperature + top-p with a
+     * uniform drawn now (the draw {@link #sample} would make).
+     */
+    void describe(TokenChoices choices, int row) {
+        if (params.temperature() == 0) {
+            choices.greedy(row);
+        } else {
+            // the kernels take a float in [0, 1): a double just below 1 must not round up to 1
+            float u = Math.min((float) random.nextDouble(), Math.nextDown(1f));
+            choices.sample(row, params.temperature(), params.topP(), u);
+        }
+    }
+
+    /**
+     * log-softmax of {@code logits} at {@code token}: the model's distribution (temperature 1, before top-p), whatever
+     * temperature chose the token. The device choice reports the same ({@link TokenChoices#logprob}).
+     */
     static float logprob(float[] logits, int token) {
         return (float) LogSoftmax.at(logits, token);
     }

@@ -16,6 +16,8 @@ final class SequenceRun {
     final CancellationToken cancel;
     final LatentKvCache cache;
     final Sampler sampler;
+    /** Its next tokens are chosen where the logits are (the model's {@code DeviceTokenChoice}), not from host logits. */
+    final boolean choosesOnDevice;
     private final Tokenizer tokenizer;
     private final int eos;
 
@@ -36,7 +38,8 @@ final class SequenceRun {
     private boolean pendingBytes;
 
     SequenceRun(GenerationRequest request, TokenListener listener, CancellationToken cancel, LatentKvCache cache,
-                Tokenizer tokenizer, int eos) {
+                Tokenizer tokenizer, int eos, boolean choosesOnDevice) {
+        this.choosesOnDevice = choosesOnDevice;
         this.request = request;
         this.listener = listener == null ? TokenListener.NONE : listener;
         this.cancel = cancel == null ? new CancellationToken() : cancel;
@@ -56,7 +59,11 @@ final class SequenceRun {
     /** Samples from {@code logits}, records the token and decides whether the sequence ends. */
     void accept(float[] logits) {
         int t = sampler.sample(logits);
-        float lp = Sampler.logprob(logits, t);
+        accept(t, Sampler.logprob(logits, t));
+    }
+
+    /** Records token {@code t} (chosen already, e.g. on the device) with its log-probability and decides whether the sequence ends. */
+    void accept(int t, float lp) {
         SamplingParams sp = request.sampling();
         if (t == eos && !sp.ignoreEos()) {
             finish(FinishReason.EOS);

@@ -11,7 +11,10 @@ import java.util.List;
  */
 public final class CudaDecoder implements AutoCloseable {
 
-    /** The chosen token and its log-probability under the (temperature-scaled) distribution. */
+    /**
+     * The chosen token and its log-probability under the model's distribution: log softmax of the raw logits
+     * (temperature 1, before top-p), whatever temperature chose it, as the host sampler reports it.
+     */
     public record Next(int token, float logprob) {}
 
     private final CudaForwardPass pass;

@@ -1,9 +1,10 @@
 package dev.reasoningrouter.engine.kernels.cuda;
 
-import dev.reasoningrouter.engine.model.InferenceModel;
+import dev.reasoningrouter.engine.model.DeviceTokenChoice;
 import dev.reasoningrouter.engine.model.LatentKvCache;
 import dev.reasoningrouter.engine.model.ModelConfig;
 import dev.reasoningrouter.engine.model.ModelWeights;
+import dev.reasoningrouter.engine.model.TokenChoices;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
@@ -16,11 +17,15 @@ import java.util.Map;
  * {@link #MAX_ROWS} rows, and only the logits of the rows that want them copied back. Same contract as the CPU
  * {@code DeepSeekModel}: one driving thread at a time; the returned logit arrays are reused by the next call.
  *
+ * <p>As a {@link DeviceTokenChoice} it also chooses rows' next tokens on the device ({@code rr_argmax}, or
+ * {@code rr_sample_top_p} with the host's uniform), one launch per run of rows of one mode, and copies back only
+ * their ids and log-probabilities (8 bytes a row, one transfer per pass) instead of a vocabulary of logits per row.
+ *
  * <p>Caches come from {@link #newCache} and work only with this model. Their device memory is freed when the cache
  * is closed (the generator closes a sequence's cache when it ends), when a forgotten cache is found unreachable at a
  * later {@code newCache}/{@code forward}, and in any case when the model closes.
  */
-public final class CudaDeepSeekModel implements InferenceModel, AutoCloseable {
+public final class CudaDeepSeekModel implements DeviceTokenChoice, AutoCloseable {
 
     /** Rows one pass takes (a prefill chunk, or the sequences of a decode step); more run as several passes. */
     public static final int MAX_ROWS = 64;
@@ -40,6 +45,7 @@ public final class CudaDeepSeekModel implements InferenceModel, AutoCloseable {
     private DeviceLatentCache[] storage = new DeviceLatentCache[MAX_ROWS];
     private float[][] logits = new float[MAX_ROWS][];
     private float[][] out = new float[MAX_ROWS][];
+    private boolean[] head = new boolean[MAX_ROWS];
     private boolean closed;
 
     private CudaDeepSeekModel(ModelConfig config, CudaDevice device, CudaModule module, CudaModelWeights weights, CudaForwardPass pass) {
@@ -119,6 +125,16 @@ public final class CudaDeepSeekModel implements InferenceModel, AutoCloseable {
 
     @Override
     public float[][] forward(LatentKvCache[] caches, int[] tokens, int n, int[] experts, boolean[] wantLogits) {
+        return step(caches, tokens, n, experts, wantLogits, null);
+    }
+
+    @Override
+    public float[][] forward(LatentKvCache[] caches, int[] tokens, int n, int[] experts, boolean[] wantLogits, TokenChoices choices) {
+        if (choices.rows() < n) throw new IllegalArgumentException("the choices hold " + choices.rows() + " rows, the step has " + n);
+        return step(caches, tokens, n, experts, wantLogits, choices);
+    }
+
+    private float[][] step(LatentKvCache[] caches, int[] tokens, int n, int[] experts, boolean[] wantLogits, TokenChoices choices) {
         ensureOpen();
         reclaim();
         ensureRows(n);
@@ -142,19 +158,21 @@ public final class CudaDeepSeekModel implements InferenceModel, AutoCloseable {
             if (t < 0 || t >= config.vocabSize()) {
                 throw new IllegalArgumentException("token id " + t + " out of range 0.." + (config.vocabSize() - 1));
             }
+            head[i] = wantLogits[i] || (choices != null && choices.chooses(i));  // rows that need the LM head
         }
         for (int i = 0; i < n; i++) {
             if (i == n - 1 || caches[i + 1] != caches[i]) storage[i].ensureCapacity(positions[i] + 1, caches[i].length());
         }
         for (int from = 0; from < n; from += MAX_ROWS) {
             int m = Math.min(MAX_ROWS, n - from);
-            pass.run(m, tokens, positions, storage, experts, wantLogits, from);
+            pass.run(m, tokens, positions, storage, experts, head, from);
             for (int i = from; i < from + m; i++) {
                 if (wantLogits[i]) {
                     if (logits[i] == null) logits[i] = new float[config.vocabSize()];
                     pass.downloadLogits(i - from, logits[i]);
                 }
             }
+            if (choices != null) pass.choose(m, choices, from);
         }
         for (int i = 0; i < n; i++) {
             if (i == n - 1 || caches[i + 1] != caches[i]) ((Cache) caches[i]).advance(positions[i] + 1);
@@ -171,6 +189,7 @@ public final class CudaDeepSeekModel implements InferenceModel, AutoCloseable {
         storage = new DeviceLatentCache[r];
         logits = java.util.Arrays.copyOf(logits, r);
         out = new float[r][];
+        head = new boolean[r];
     }
 
     /** Frees the device memory of caches that became unreachable without being closed. */

@@ -1,5 +1,6 @@
 package dev.reasoningrouter.engine.kernels.cuda;
 
+import dev.reasoningrouter.engine.model.TokenChoices;
 import java.util.List;
 
 /**
@@ -29,6 +30,9 @@ final class CudaForwardPass implements AutoCloseable {
     private final DeviceSlice x, xn, qa, q, qLat, oLat, o, routerLogits, h, hShared, logits, routeWeights;
     private final DeviceSlice tokenIds, positionIds, routeExperts, outId, outLogprob, samplingParams;
     private final int[] staging;
+    private final int rows4;
+    private final float[] params;   // per row: temperatures | top-ps | uniforms, rows4 each
+    private final int[] answers;    // per row: chosen ids | their log-probabilities (float bits), rows4 each
 
     CudaForwardPass(CudaKernels kernels, MlaMoeShape shape, DeviceMatrix embed, List<DecoderLayerWeights> layers, DeviceSlice outNorm,
                     DeviceMatrix lmHead, int maxRows) {
@@ -77,15 +81,16 @@ final class CudaForwardPass implements AutoCloseable {
             }
             x = parts[0]; xn = parts[1]; qa = parts[2]; q = parts[3]; qLat = parts[4]; oLat = parts[5]; o = parts[6];
             routerLogits = parts[7]; h = parts[8]; hShared = parts[9]; logits = parts[10]; routeWeights = parts[11];
-            // ints: token ids | positions | routed experts | sampled ids | their log-probabilities | sampling parameters
-            long rows4 = roundUp4(maxRows);
-            i = d.allocate(4 * (4 * rows4 + rows4 * topK + 4));
+            // ints: token ids | positions | chosen ids | their log-probabilities | routed experts | sampling parameters
+            // (chosen ids and log-probabilities adjacent: one copy brings both back)
+            long r4 = roundUp4(maxRows);
+            i = d.allocate(4 * (4 * r4 + r4 * topK + 3 * r4));
             tokenIds = i.slice(0, 4L * maxRows);
-            positionIds = i.slice(4 * rows4, 4L * maxRows);
-            outId = i.slice(8 * rows4, 4L * maxRows);
-            outLogprob = i.slice(12 * rows4, 4L * maxRows);
-            routeExperts = i.slice(16 * rows4, 4 * rows4 * topK);
-            samplingParams = i.slice(16 * rows4 + 4 * rows4 * topK, 16);
+            positionIds = i.slice(4 * r4, 4L * maxRows);
+            outId = i.slice(8 * r4, 4L * maxRows);
+            outLogprob = i.slice(12 * r4, 4L * maxRows);
+            routeExperts = i.slice(16 * r4, 4 * r4 * topK);
+            samplingParams = i.slice(16 * r4 + 4 * r4 * topK, 12 * r4);
             w = MlaWorkspace.allocate(d, shape.heads(), shape.kvRank(), 64);
         } catch (RuntimeException e) {
             if (a != null) a.close();
@@ -95,7 +100,10 @@ final class CudaForwardPass implements AutoCloseable {
         act = a;
         ints = i;
         ws = w;
-        staging = new int[2 * (int) roundUp4(maxRows)];
+        rows4 = roundUp4(maxRows);
+        staging = new int[2 * rows4];
+        params = new float[3 * rows4];
+        answers = new int[2 * rows4];
     }
 
     MlaMoeShape shape() { return s; }
@@ -234,22 +242,75 @@ final class CudaForwardPass implements AutoCloseable {
      */
     CudaDecoder.Next choose(int row, float temperature, float topP, float u) {
         pick(row, temperature, topP, u);
-        int token = ints.downloadInts(outId.offsetBytes() / 4 + row, 1)[0];
-        float logprob = ints.downloadFloats(outLogprob.offsetBytes() / 4 + row, 1)[0];
-        return new CudaDecoder.Next(token, logprob);
+        download(row + 1);
+        return new CudaDecoder.Next(answers[row], Float.intBitsToFloat(answers[rows4 + row]));
     }
 
     /** {@link #choose} without copying the answer back (the bench times the kernels alone). */
     void pick(int row, float temperature, float topP, float u) {
         checkRows(row + 1);
-        DeviceSlice lg = logits.floats((long) row * ldVocab, ldVocab);
-        DeviceSlice id = outId.slice(4L * row, 4), lp = outLogprob.slice(4L * row, 4);
         if (temperature <= 0) {
-            k.argmax(lg, ldVocab, s.vocab(), 1, id, lp);
+            launchChoice(row, 1, false);
         } else {
-            ints.upload(samplingParams.offsetBytes(), new float[] {temperature, topP, u});
-            k.sampleTopP(lg, ldVocab, s.vocab(), 1, samplingParams.slice(0, 4), samplingParams.slice(4, 4), samplingParams.slice(8, 4), id, lp);
+            params[row] = temperature;
+            params[rows4 + row] = topP;
+            params[2 * rows4 + row] = u;
+            ints.upload(samplingParams.offsetBytes(), params);
+            launchChoice(row, 1, true);
         }
+    }
+
+    /**
+     * After {@link #run} over rows {@code [from, from + n)} with the LM head on every choosing row: chooses the next
+     * token of each row with {@code choices.chooses(from + i)} on the device (one launch per run of consecutive rows
+     * of one mode), then copies back only the ids and log-probabilities, in one transfer, into {@code choices}.
+     */
+    void choose(int n, TokenChoices choices, int from) {
+        checkRows(n);
+        boolean sampled = false;
+        int last = -1;
+        for (int i = 0; i < n; i++) {
+            TokenChoices.Mode m = choices.mode(from + i);
+            if (m == TokenChoices.Mode.NONE) continue;
+            last = i;
+            if (m == TokenChoices.Mode.SAMPLE) {
+                params[i] = choices.temperature(from + i);
+                params[rows4 + i] = choices.topP(from + i);
+                params[2 * rows4 + i] = choices.uniform(from + i);
+                sampled = true;
+            }
+        }
+        if (last < 0) return;
+        if (sampled) ints.upload(samplingParams.offsetBytes(), params);
+        int r = 0;
+        while (r < n) {
+            TokenChoices.Mode m = choices.mode(from + r);
+            int e = r + 1;
+            while (e < n && choices.mode(from + e) == m) e++;
+            if (m != TokenChoices.Mode.NONE) launchChoice(r, e - r, m == TokenChoices.Mode.SAMPLE);
+            r = e;
+        }
+        download(last + 1);
+        for (int i = 0; i <= last; i++) {
+            if (choices.chooses(from + i)) choices.chosen(from + i, answers[i], Float.intBitsToFloat(answers[rows4 + i]));
+        }
+    }
+
+    /** argmax or top-p sampling over rows {@code [r0, r0 + count)} of the logits, answers at the same rows. */
+    private void launchChoice(int r0, int count, boolean sample) {
+        DeviceSlice lg = logits.floats((long) r0 * ldVocab, (long) count * ldVocab);
+        DeviceSlice id = outId.slice(4L * r0, 4L * count), lp = outLogprob.slice(4L * r0, 4L * count);
+        if (!sample) {
+            k.argmax(lg, ldVocab, s.vocab(), count, id, lp);
+        } else {
+            k.sampleTopP(lg, ldVocab, s.vocab(), count, samplingParams.slice(4L * r0, 4L * count),
+                    samplingParams.slice(4L * (rows4 + r0), 4L * count), samplingParams.slice(4L * (2 * rows4 + r0), 4L * count), id, lp);
+        }
+    }
+
+    /** Copies the chosen ids and log-probabilities of rows {@code [0, rows)} into {@link #answers}: one transfer. */
+    private void download(int rows) {
+        ints.downloadInts(outId.offsetBytes() / 4, answers, rows4 + rows);
     }
 
     private void checkRows(int n) {

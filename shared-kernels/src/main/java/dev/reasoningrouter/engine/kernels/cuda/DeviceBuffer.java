@@ -109,6 +109,12 @@ public final class DeviceBuffer implements AutoCloseable {
         return out;
     }
 
+    /** Copies {@code count} ints from int index {@code firstInt} into {@code dst[0..count)} (no allocation). */
+    public void downloadInts(long firstInt, int[] dst, int count) {
+        if (count > dst.length) throw new IndexOutOfBoundsException(count + " ints do not fit an array of " + dst.length);
+        download(4 * firstInt, Pointer.to(dst), 4L * count);
+    }
+
     private void download(long offsetBytes, Pointer dst, long len) {
         checkRange(offsetBytes, len);
         device.bind();
