@@ -155,9 +155,9 @@ public final class VectorDot {
     }
 
     /**
-     * {@code y[yOff + i] = row (r0 + i) . x} for the rows {@code [r0, r1)}. Q8_0 with 512-bit vectors runs the rows
-     * in one loop here: for the short rows of MLA's per-head up-projections (2 to 8 blocks) a call per row costs
-     * about as much as the row's arithmetic.
+     * {@code y[yOff + i] = row (r0 + i) . x} for the rows {@code [r0, r1)}. Q8_0 with 512-bit vectors calls its kernel
+     * directly for each row: for the short rows of MLA's per-head up-projections (2 to 8 blocks) the type switch and
+     * matrix lookups of {@link #dot} cost about as much as the row's arithmetic.
      */
     public static void matvec(WeightMatrix w, int r0, int r1, float[] x, int xOff, float[] y, int yOff, float[] scratch) {
         if (w.type() != GgmlType.Q8_0 || LANES != 16) {
@@ -168,33 +168,9 @@ public final class VectorDot {
         }
         MemorySegment s = w.data();
         long rb = w.rowBytes();
-        int blocks = w.cols() / 32;
+        int n = w.cols();
         for (int r = r0; r < r1; r++) {
-            long base = r * rb;
-            FloatVector acc0 = FloatVector.zero(F);
-            FloatVector acc1 = FloatVector.zero(F);
-            int b = 0;
-            for (; b + 1 < blocks; b += 2) {
-                long p = base + 34L * b;
-                int xo = xOff + 32 * b;
-                FloatVector q0 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 2, LE).castShape(F, 0);
-                FloatVector q1 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 18, LE).castShape(F, 0);
-                FloatVector q2 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 36, LE).castShape(F, 0);
-                FloatVector q3 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 52, LE).castShape(F, 0);
-                FloatVector s0 = q1.fma(FloatVector.fromArray(F, x, xo + 16), q0.mul(FloatVector.fromArray(F, x, xo)));
-                FloatVector s1 = q3.fma(FloatVector.fromArray(F, x, xo + 48), q2.mul(FloatVector.fromArray(F, x, xo + 32)));
-                acc0 = s0.fma(FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p))), acc0);
-                acc1 = s1.fma(FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p + 34))), acc1);
-            }
-            if (b < blocks) {
-                long p = base + 34L * b;
-                int xo = xOff + 32 * b;
-                FloatVector q0 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 2, LE).castShape(F, 0);
-                FloatVector q1 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 18, LE).castShape(F, 0);
-                FloatVector s0 = q1.fma(FloatVector.fromArray(F, x, xo + 16), q0.mul(FloatVector.fromArray(F, x, xo)));
-                acc0 = s0.fma(FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p))), acc0);
-            }
-            y[yOff + r - r0] = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            y[yOff + r - r0] = dotQ80(s, r * rb, x, xOff, n);
         }
     }
 

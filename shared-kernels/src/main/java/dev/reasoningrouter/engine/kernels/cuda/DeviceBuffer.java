@@ -84,7 +84,7 @@ public final class DeviceBuffer implements AutoCloseable {
 
     public float[] downloadFloats(long firstFloat, int count) {
         float[] out = new float[count];
-        download(4 * firstFloat, Pointer.to(out), 4L * count);
+        downloadFloats(firstFloat, out, count);
         return out;
     }
 
@@ -105,7 +105,7 @@ public final class DeviceBuffer implements AutoCloseable {
 
     public int[] downloadInts(long firstInt, int count) {
         int[] out = new int[count];
-        download(4 * firstInt, Pointer.to(out), 4L * count);
+        downloadInts(firstInt, out, count);
         return out;
     }
 
