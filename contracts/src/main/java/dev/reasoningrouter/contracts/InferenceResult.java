@@ -1,8 +1,18 @@
 package dev.reasoningrouter.contracts;
 
+import java.util.Map;
+
 /**
  * The outcome of one request on {@code rr.results}, keyed by {@link InferenceRequest#resultKey()}.
  * Exactly one of {@code content} and {@code error} is set.
+ *
+ * @param reasoningContent the thinking text (reasoning path), else null
+ * @param reasoningTokens  how many of the completion tokens were thinking and verification
+ * @param errorCode        OpenAI's error code when {@code error} is set
+ * @param statusCode       the HTTP status the same request would have had over the REST API (200, or 4xx)
+ * @param body             the response body exactly as the REST API would have answered it: a
+ *                         {@code chat.completion} (with its {@code rr} block) or an OpenAI error body
+ * @param escalatedFrom    the path that escalated the job to the one that answered, else null
  */
 public record InferenceResult(
         String requestId,
@@ -11,8 +21,19 @@ public record InferenceResult(
         String path,
         String model,
         String content,
+        String reasoningContent,
         String finishReason,
         int promptTokens,
         int completionTokens,
+        int reasoningTokens,
         String error,
-        long completedAtMs) {}
+        String errorCode,
+        int statusCode,
+        Map<String, Object> body,
+        String escalatedFrom,
+        long completedAtMs) {
+
+    public boolean isError() {
+        return error != null;
+    }
+}

@@ -13,8 +13,10 @@ public final class Topics {
     /** Compacted: the latest result per key is the answer. */
     public static final String RESULTS = "rr.results";
     public static final String DLQ = "rr.dlq";
+    /** Answers the reasoning path's critic accepted, with their scores and rounds (the learner/critic data loop). */
+    public static final String VERIFIED = "rr.verified";
 
-    public static final List<String> ALL = List.of(REQUESTS, JOBS_FAST, JOBS_REASONING, RESULTS, DLQ);
+    public static final List<String> ALL = List.of(REQUESTS, JOBS_FAST, JOBS_REASONING, RESULTS, DLQ, VERIFIED);
 
     private Topics() {}
 

@@ -35,7 +35,7 @@ class WireCodecTest {
 
     @Test
     void resultsTopicIsCompactedAndPartitionsAreChecked() {
-        assertThat(Topics.definitions(2, (short) 1)).hasSize(5)
+        assertThat(Topics.definitions(2, (short) 1)).hasSize(6)
                 .allSatisfy(t -> assertThat(t.numPartitions()).isEqualTo(2));
         assertThat(Topics.definitions(1, (short) 1).stream().filter(t -> t.name().equals(Topics.RESULTS)).findFirst().orElseThrow()
                 .configs()).containsEntry("cleanup.policy", "compact");
