@@ -20,6 +20,11 @@ public record InferenceRequest(
         Map<String, String> metadata,
         long createdAtMs) {
 
+    /** Metadata key of a per-request route threshold in [0, 1], honoured by the classifier's routing stage. */
+    public static final String METADATA_THRESHOLD = "rr_threshold";
+    /** Metadata key of a forced route ({@code fast} or {@code reasoning}): the routing stage does not classify. */
+    public static final String METADATA_ROUTE = "rr_route";
+
     /** The text the classifier scores: the last user message. */
     public String lastUserText() {
         if (messages == null) {

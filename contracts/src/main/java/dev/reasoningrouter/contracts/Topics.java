@@ -15,8 +15,13 @@ public final class Topics {
     public static final String DLQ = "rr.dlq";
     /** Answers the reasoning path's critic accepted, with their scores and rounds (the learner/critic data loop). */
     public static final String VERIFIED = "rr.verified";
+    /** Compacted: the gateway's batch objects (OpenAI's Batch API), the latest state per batch id. */
+    public static final String BATCHES = "rr.batches";
+    /** Compacted: the files uploaded to the gateway ({@code POST /v1/files}), in chunks keyed {@code fileId/part}. */
+    public static final String FILES = "rr.files";
 
-    public static final List<String> ALL = List.of(REQUESTS, JOBS_FAST, JOBS_REASONING, RESULTS, DLQ, VERIFIED);
+    public static final List<String> ALL = List.of(REQUESTS, JOBS_FAST, JOBS_REASONING, RESULTS, DLQ, VERIFIED, BATCHES, FILES);
+    private static final List<String> COMPACTED = List.of(RESULTS, BATCHES, FILES);
 
     private Topics() {}
 
@@ -27,7 +32,7 @@ public final class Topics {
         }
         return ALL.stream().map(name -> {
             NewTopic topic = new NewTopic(name, partitions, replication);
-            if (name.equals(RESULTS)) {
+            if (COMPACTED.contains(name)) {
                 topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             }
             return topic;

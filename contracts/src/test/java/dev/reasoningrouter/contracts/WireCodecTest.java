@@ -35,11 +35,27 @@ class WireCodecTest {
 
     @Test
     void resultsTopicIsCompactedAndPartitionsAreChecked() {
-        assertThat(Topics.definitions(2, (short) 1)).hasSize(6)
+        assertThat(Topics.definitions(2, (short) 1)).hasSize(8)
                 .allSatisfy(t -> assertThat(t.numPartitions()).isEqualTo(2));
-        assertThat(Topics.definitions(1, (short) 1).stream().filter(t -> t.name().equals(Topics.RESULTS)).findFirst().orElseThrow()
-                .configs()).containsEntry("cleanup.policy", "compact");
+        for (String compacted : List.of(Topics.RESULTS, Topics.BATCHES, Topics.FILES)) {
+            assertThat(Topics.definitions(1, (short) 1).stream().filter(t -> t.name().equals(compacted)).findFirst().orElseThrow()
+                    .configs()).as(compacted).containsEntry("cleanup.policy", "compact");
+        }
+        assertThat(Topics.definitions(1, (short) 1).stream().filter(t -> t.name().equals(Topics.REQUESTS)).findFirst().orElseThrow()
+                .configs()).isNull();
         assertThatThrownBy(() -> Topics.definitions(0, (short) 1)).isInstanceOf(IllegalArgumentException.class);
         assertThat(Topics.resultKey(null, null, "r9")).isEqualTo("r9");
+    }
+
+    @Test
+    void aRouteDecisionSaysWhoDecidedAndOldRecordsReadAsClassified() {
+        RouteDecision forced = new RouteDecision("fast", 0, 0.5, null, 0, null, 0, RouteDecision.SOURCE_FORCED);
+        assertThat(codec.decode(codec.encode(forced), RouteDecision.class)).isEqualTo(forced);
+        assertThat(new RouteDecision("reasoning", 0.9, 0.5, "math", 0.8, "v1", 3).source()).isEqualTo(RouteDecision.SOURCE_CLASSIFIER);
+        // a decision written before the source field existed
+        RouteDecision old = codec.decode("{\"route\":\"fast\",\"score\":0.1,\"threshold\":0.5,\"taskType\":\"chat\","
+                + "\"taskProbability\":0.7,\"modelVersion\":\"v1\",\"latencyMs\":2.5}", RouteDecision.class);
+        assertThat(old.route()).isEqualTo("fast");
+        assertThat(old.source()).isNull();
     }
 }

@@ -41,7 +41,9 @@ import org.springframework.context.SmartLifecycle;
 /**
  * The batch path's routing stage: consumes {@code rr.requests}, classifies each request and produces it
  * as an {@link InferenceJob} on {@code rr.jobs.fast} or {@code rr.jobs.reasoning}; records it cannot
- * use go to {@code rr.dlq} as a {@link DeadLetter} with the reason and the original payload.
+ * use go to {@code rr.dlq} as a {@link DeadLetter} with the reason and the original payload. A request whose
+ * {@code metadata.rr_route} names its route ({@code fast} or {@code reasoning}) is not classified: its job carries a
+ * {@link RouteDecision} with source {@code forced}; any other value of {@code rr_route} is a dead letter.
  *
  * <p>Exactly once: every poll is one Kafka transaction holding the jobs, the dead letters and the
  * consumer offsets (consume-transform-produce, {@code sendOffsetsToTransaction} with the group's
@@ -53,7 +55,9 @@ public final class RoutingStage implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(RoutingStage.class);
     public static final String STAGE = "classifier";
     /** Metadata key of a per-request route threshold. */
-    public static final String THRESHOLD_METADATA = "rr_threshold";
+    public static final String THRESHOLD_METADATA = InferenceRequest.METADATA_THRESHOLD;
+    /** Metadata key of a forced route: {@code fast} or {@code reasoning}; the request is not classified. */
+    public static final String ROUTE_METADATA = InferenceRequest.METADATA_ROUTE;
 
     private final ComplexityClassifier classifier;
     private final ClassifierMetrics metrics;
@@ -214,24 +218,31 @@ public final class RoutingStage implements SmartLifecycle {
         if (request.requestId() == null || request.requestId().isBlank()) {
             return deadLetter(record, "requestId is missing");
         }
-        String text = request.lastUserText();
-        if (text == null || text.isBlank()) {
-            return deadLetter(record, "no user message with text to classify");
-        }
         Double threshold;
+        String forcedRoute;
         try {
             threshold = requestThreshold(request);
+            forcedRoute = forcedRoute(request);
         } catch (IllegalArgumentException e) {
             return deadLetter(record, e.getMessage());
         }
-        Classification c;
-        try {
-            c = classifier.classify(text, threshold);
-        } catch (RuntimeException e) {
-            return deadLetter(record, "classification failed: " + e.getMessage());
+        RouteDecision decision;
+        if (forcedRoute != null) {
+            decision = forced(forcedRoute, threshold);
+        } else {
+            String text = request.lastUserText();
+            if (text == null || text.isBlank()) {
+                return deadLetter(record, "no user message with text to classify");
+            }
+            Classification c;
+            try {
+                c = classifier.classify(text, threshold);
+            } catch (RuntimeException e) {
+                return deadLetter(record, "classification failed: " + e.getMessage());
+            }
+            metrics.record(c, "kafka");
+            decision = c.toDecision();
         }
-        metrics.record(c, "kafka");
-        RouteDecision decision = c.toDecision();
         String topic = RouteDecision.REASONING.equals(decision.route()) ? Topics.JOBS_REASONING : Topics.JOBS_FAST;
         String value = codec.encode(new InferenceJob(request, decision, null));
         int bytes = utf8Length(value);
@@ -260,6 +271,29 @@ public final class RoutingStage implements SmartLifecycle {
             // reported below
         }
         throw new IllegalArgumentException("metadata." + THRESHOLD_METADATA + " must be a number in [0, 1], got '" + raw + "'");
+    }
+
+    /** {@code metadata.rr_route}: the route the request names for itself, or null to classify it. */
+    private static String forcedRoute(InferenceRequest request) {
+        String raw = request.metadata() == null ? null : request.metadata().get(ROUTE_METADATA);
+        if (raw == null) {
+            return null;
+        }
+        String route = raw.trim();
+        if (route.equals(RouteDecision.FAST) || route.equals(RouteDecision.REASONING)) {
+            return route;
+        }
+        throw new IllegalArgumentException("metadata." + ROUTE_METADATA + " must be 'fast' or 'reasoning', got '" + raw + "'");
+    }
+
+    /**
+     * The decision for a forced route: nothing was classified, so no task type, model version or latency; the score
+     * is 1 for reasoning and 0 for fast, so that "score at or above the threshold means reasoning" still holds.
+     */
+    private RouteDecision forced(String route, Double threshold) {
+        double t = threshold != null ? threshold : classifier.defaultThreshold();
+        return new RouteDecision(route, RouteDecision.REASONING.equals(route) ? 1.0 : 0.0, t, null, 0.0, null, 0.0,
+                RouteDecision.SOURCE_FORCED);
     }
 
     private ProducerRecord<String, String> deadLetter(ConsumerRecord<String, String> record, String reason) {

@@ -3,12 +3,14 @@ package dev.reasoningrouter.classifier.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reasoningrouter.classifier.ServiceTestBase;
+import dev.reasoningrouter.classifier.model.ComplexityClassifier;
 import dev.reasoningrouter.classifier.training.Example;
 import dev.reasoningrouter.classifier.training.JsonlReader;
 import dev.reasoningrouter.contracts.ChatMessage;
 import dev.reasoningrouter.contracts.DeadLetter;
 import dev.reasoningrouter.contracts.InferenceJob;
 import dev.reasoningrouter.contracts.InferenceRequest;
+import dev.reasoningrouter.contracts.RouteDecision;
 import dev.reasoningrouter.contracts.Topics;
 import dev.reasoningrouter.contracts.WireCodec;
 import java.nio.file.Path;
@@ -44,6 +46,8 @@ class RoutingStageTest extends ServiceTestBase {
 
     @Autowired
     RoutingStage stage;
+    @Autowired
+    ComplexityClassifier classifier;
     @Value("${spring.kafka.bootstrap-servers}")
     String bootstrap;
 
@@ -60,6 +64,48 @@ class RoutingStageTest extends ServiceTestBase {
         assertThat(out.value()).contains("over the 1000000-byte record limit").contains("cut to its first")
                 .contains("\"offset\":42");
         assertThat(out.value().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(RoutingStage.MAX_RECORD_BYTES);
+    }
+
+    @Test
+    void aForcedRouteSkipsClassificationAndSaysSoAndABadRouteIsADeadLetter() {
+        String hard = "Prove that there are infinitely many primes.";
+        InferenceJob fast = job(stage.route(record("forced-fast", Map.of(RoutingStage.ROUTE_METADATA, "fast"), hard)), Topics.JOBS_FAST);
+        assertThat(fast.decision().route()).isEqualTo("fast");
+        assertThat(fast.decision().source()).isEqualTo(RouteDecision.SOURCE_FORCED);
+        assertThat(fast.decision().score()).isZero();
+        assertThat(fast.decision().modelVersion()).isNull();
+        assertThat(fast.decision().threshold()).isEqualTo(classifier.defaultThreshold());
+
+        InferenceJob reasoning = job(stage.route(record("forced-reasoning",
+                Map.of(RoutingStage.ROUTE_METADATA, " reasoning", RoutingStage.THRESHOLD_METADATA, "0.3"), "What is 2 + 2?")),
+                Topics.JOBS_REASONING);
+        assertThat(reasoning.decision().source()).isEqualTo(RouteDecision.SOURCE_FORCED);
+        assertThat(reasoning.decision().score()).isEqualTo(1.0);
+        assertThat(reasoning.decision().threshold()).isEqualTo(0.3);
+
+        // the same text unforced is classified (and says so)
+        InferenceJob classified = job(stage.route(record("classified", Map.of(), hard)), Topics.JOBS_REASONING);
+        assertThat(classified.decision().source()).isEqualTo(RouteDecision.SOURCE_CLASSIFIER);
+        assertThat(classified.decision().modelVersion()).isNotBlank();
+
+        ProducerRecord<String, String> bad = stage.route(record("forced-bad", Map.of(RoutingStage.ROUTE_METADATA, "slow"), hard));
+        assertThat(bad.topic()).isEqualTo(Topics.DLQ);
+        DeadLetter letter = codec.decode(bad.value(), DeadLetter.class);
+        assertThat(letter.reason()).contains("rr_route").contains("'slow'");
+        assertThat(letter.payload()).contains("forced-bad");
+    }
+
+    private ConsumerRecord<String, String> record(String id, Map<String, String> metadata, String text) {
+        String payload = codec.encode(new InferenceRequest(id, null, null, null, List.of(new ChatMessage("user", text)),
+                null, null, null, null, metadata, 0L));
+        return new ConsumerRecord<>("rr.requests", 0, 7L, id, payload);
+    }
+
+    private InferenceJob job(ProducerRecord<String, String> out, String topic) {
+        assertThat(out.topic()).as(out.value()).isEqualTo(topic);
+        assertThat(new String(out.headers().lastHeader("rr-route").value(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(topic.equals(Topics.JOBS_FAST) ? "fast" : "reasoning");
+        return codec.decode(out.value(), InferenceJob.class);
     }
 
     @Test
