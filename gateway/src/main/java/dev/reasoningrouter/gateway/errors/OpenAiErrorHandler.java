@@ -1,11 +1,15 @@
 package dev.reasoningrouter.gateway.errors;
 
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -17,9 +21,9 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Renders every error the gateway itself raises (unknown route, wrong method, an upstream that is
- * down or slow) in OpenAI's error shape, so clients of the API see one format whatever failed.
- * Runs before Spring Boot's default handler.
+ * Renders every error the gateway raises (its own {@link ApiException}s, an unknown route, a wrong method, an
+ * upstream that is down, slow or behind an open circuit) in OpenAI's error shape, so clients of the API see one
+ * format whatever failed. Runs before Spring Boot's default handler.
  */
 @Component
 @Order(-2)
@@ -32,40 +36,66 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
         if (exchange.getResponse().isCommitted()) {
             return Mono.error(ex);
         }
-        HttpStatusCode status;
-        OpenAiError body;
-        String path = exchange.getRequest().getPath().value();
-        if (ex instanceof ResponseStatusException rse) {
-            status = rse.getStatusCode();
-            body = switch (status.value()) {
-                case 404 -> OpenAiError.of("Unknown endpoint: " + exchange.getRequest().getMethod() + " " + path,
-                        "invalid_request_error", null, "not_found");
-                case 405 -> OpenAiError.of("Method " + exchange.getRequest().getMethod() + " is not allowed on " + path,
-                        "invalid_request_error", null, "method_not_allowed");
-                case 413 -> OpenAiError.of("Request body too large", "invalid_request_error", null, "payload_too_large");
-                default -> OpenAiError.of(rse.getReason() != null ? rse.getReason() : status.toString(),
-                        status.is4xxClientError() ? "invalid_request_error" : "server_error", null, null);
-            };
-            if (status.value() == 503 || status.value() == 504) {
-                body = OpenAiError.of("An upstream service is unavailable: " + rootMessage(ex), "server_error", null,
-                        "upstream_unavailable");
-            }
-        } else if (hasCause(ex, ConnectException.class) || hasCause(ex, TimeoutException.class)) {
-            status = HttpStatus.SERVICE_UNAVAILABLE;
-            body = OpenAiError.of("An upstream service is unavailable: " + rootMessage(ex), "server_error", null,
-                    "upstream_unavailable");
-        } else {
-            status = HttpStatus.INTERNAL_SERVER_ERROR;
-            log.error("unhandled error on {}", path, ex);
-            body = OpenAiError.of("Internal error", "server_error", null, null);
-        }
-        exchange.getResponse().setStatusCode(status);
-        exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_JSON);
-        DataBuffer buffer = exchange.getResponse().bufferFactory().wrap(json.writeValueAsBytes(body));
+        ApiException error = toApiException(exchange, ex);
+        exchange.getResponse().setStatusCode(error.status());
+        HttpHeaders headers = exchange.getResponse().getHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        error.headers().forEach(headers::set);
+        DataBuffer buffer = exchange.getResponse().bufferFactory().wrap(json.writeValueAsBytes(error.body()));
         return exchange.getResponse().writeWith(Mono.just(buffer));
     }
 
-    private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
+    /** The OpenAI-shaped error for any failure; public so that a stream that breaks can describe it the same way. */
+    public static ApiException toApiException(ServerWebExchange exchange, Throwable ex) {
+        String path = exchange.getRequest().getPath().value();
+        if (ex instanceof ApiException api) {
+            return api;
+        }
+        if (hasCause(ex, DataBufferLimitException.class)) {
+            return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "the request body is over the gateway's limit: "
+                    + rootMessage(ex), "invalid_request_error", null, "request_too_large");
+        }
+        if (hasCause(ex, CallNotPermittedException.class)) {
+            return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "An upstream service is unavailable: " + rootMessage(ex),
+                    "server_error", null, "circuit_open");
+        }
+        if (hasCause(ex, BulkheadFullException.class)) {
+            return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "An upstream service is at its concurrency limit: "
+                    + rootMessage(ex), "server_error", null, "upstream_overloaded");
+        }
+        if (ex instanceof ResponseStatusException rse) {
+            HttpStatusCode status = rse.getStatusCode();
+            String method = String.valueOf(exchange.getRequest().getMethod());
+            return switch (status.value()) {
+                case 404 -> new ApiException(status, "Unknown endpoint: " + method + " " + path, "invalid_request_error", null,
+                        "not_found");
+                case 405 -> new ApiException(status, "Method " + method + " is not allowed on " + path, "invalid_request_error",
+                        null, "method_not_allowed");
+                case 413 -> new ApiException(status, "Request body too large", "invalid_request_error", null, "request_too_large");
+                case 415 -> new ApiException(status, "Unsupported Content-Type: " + reason(rse), "invalid_request_error", null,
+                        "unsupported_media_type");
+                case 503, 504 -> upstreamUnavailable(ex);
+                default -> new ApiException(status, reason(rse), status.is4xxClientError() ? "invalid_request_error" : "server_error",
+                        null, null);
+            };
+        }
+        if (hasCause(ex, ConnectException.class) || hasCause(ex, TimeoutException.class)) {
+            return upstreamUnavailable(ex);
+        }
+        log.error("unhandled error on {}", path, ex);
+        return new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "server_error", null, null);
+    }
+
+    private static ApiException upstreamUnavailable(Throwable ex) {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "An upstream service is unavailable: " + rootMessage(ex),
+                "server_error", null, "upstream_unavailable");
+    }
+
+    private static String reason(ResponseStatusException rse) {
+        return rse.getReason() != null ? rse.getReason() : rse.getStatusCode().toString();
+    }
+
+    public static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
                 return true;
@@ -74,9 +104,9 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
         return false;
     }
 
-    private static String rootMessage(Throwable ex) {
+    public static String rootMessage(Throwable ex) {
         Throwable t = ex;
-        while (t.getCause() != null) {
+        while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();

@@ -1,0 +1,97 @@
+package dev.reasoningrouter.gateway.resilience;
+
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedTimeLimiterMetrics;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.ConnectException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@link DownstreamGuard} per downstream, configured from {@link ResilienceProperties}, its breakers, bulkheads,
+ * time limiters and retries published as Micrometer meters ({@code resilience4j_circuitbreaker_state}, …) tagged
+ * with the downstream's name.
+ */
+public final class Downstreams {
+    private static final Logger log = LoggerFactory.getLogger(Downstreams.class);
+
+    private final ResilienceProperties properties;
+    private final CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.ofDefaults();
+    private final BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
+    private final TimeLimiterRegistry timeLimiters = TimeLimiterRegistry.ofDefaults();
+    private final RetryRegistry retries = RetryRegistry.ofDefaults();
+    private final Map<String, DownstreamGuard> guards = new ConcurrentHashMap<>();
+
+    public Downstreams(ResilienceProperties properties, MeterRegistry meters) {
+        this.properties = properties;
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(circuitBreakers).bindTo(meters);
+        TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
+        TaggedTimeLimiterMetrics.ofTimeLimiterRegistry(timeLimiters).bindTo(meters);
+        TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
+    }
+
+    /** The guard of the downstream called {@code name}, made on first use. */
+    public DownstreamGuard guard(String name) {
+        return guards.computeIfAbsent(name, this::create);
+    }
+
+    public Map<String, DownstreamGuard> all() {
+        return Map.copyOf(guards);
+    }
+
+    private DownstreamGuard create(String name) {
+        ResilienceProperties.Settings s = properties.forDownstream(name);
+        var breaker = circuitBreakers.circuitBreaker(name, CircuitBreakerConfig.custom()
+                .failureRateThreshold(s.failureRateThreshold())
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(s.slidingWindowSize())
+                .minimumNumberOfCalls(s.minimumNumberOfCalls())
+                .waitDurationInOpenState(s.waitInOpenState())
+                .permittedNumberOfCallsInHalfOpenState(s.permittedCallsInHalfOpenState())
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                // a full bulkhead says nothing about the downstream's health
+                .ignoreExceptions(BulkheadFullException.class)
+                .build());
+        breaker.getEventPublisher().onStateTransition(e ->
+                log.info("circuit of downstream '{}': {}", name, e.getStateTransition()));
+        var bulkhead = bulkheads.bulkhead(name, BulkheadConfig.custom()
+                .maxConcurrentCalls(s.maxConcurrentCalls())
+                .maxWaitDuration(s.maxWaitForPermit())
+                .build());
+        var callLimiter = timeLimiters.timeLimiter(name, TimeLimiterConfig.custom().timeoutDuration(s.timeout()).build());
+        var streamLimiter = timeLimiters.timeLimiter(name + ".stream",
+                TimeLimiterConfig.custom().timeoutDuration(s.streamIdleTimeout()).build());
+        var retry = retries.retry(name, RetryConfig.custom()
+                .maxAttempts(s.retryAttempts())
+                .waitDuration(s.retryWait())
+                .retryOnException(Downstreams::isConnectionRefused)
+                .build());
+        return new DownstreamGuard(name, breaker, bulkhead, callLimiter, streamLimiter, retry);
+    }
+
+    /** True when the connection was refused: the request never left, so sending it again is safe. */
+    public static boolean isConnectionRefused(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+}
