@@ -1,33 +1,40 @@
 package dev.reasoningrouter.pathserving;
 
+import dev.reasoningrouter.engine.generate.BatchLimit;
 import dev.reasoningrouter.engine.serving.BackendChoice;
-import dev.reasoningrouter.engine.serving.ChatEndpoint;
 import dev.reasoningrouter.engine.serving.ModelHost;
-import dev.reasoningrouter.engine.serving.PathProfile;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
+import dev.reasoningrouter.pathserving.api.ApiErrors;
+import dev.reasoningrouter.pathserving.api.ChatCompletionRequest;
+import dev.reasoningrouter.pathserving.api.ChatCompletionsController;
+import dev.reasoningrouter.pathserving.api.ModelsController;
+import dev.reasoningrouter.pathserving.api.RequestBodyLimit;
+import dev.reasoningrouter.pathserving.core.Admission;
+import dev.reasoningrouter.pathserving.core.CompletionPolicy;
+import dev.reasoningrouter.pathserving.core.CompletionService;
+import dev.reasoningrouter.pathserving.core.PathProfile;
+import dev.reasoningrouter.pathserving.metrics.ServingMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.info.InfoContributor;
-import org.springframework.context.annotation.Bean;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What the fast and the reasoning path share: opens the model once at start-up and wires the chat endpoint,
- * generation metrics and /actuator/info. Each service contributes only its {@link PathProfile} bean: its path
- * name and expert budget.
+ * What the fast and the reasoning path share: the model opened once at start-up, the serving core (admission,
+ * continuous batching, metrics) and the OpenAI API over it. Each service contributes its {@link PathProfile} (path name
+ * and expert budget) and its {@link CompletionPolicy} (how it answers).
  */
 @AutoConfiguration
-@Import(ChatCompletionsController.class)
+@Import({ChatCompletionsController.class, ModelsController.class, ApiErrors.class})
 public class PathServingConfiguration {
     private static final Logger log = LoggerFactory.getLogger(PathServingConfiguration.class);
 
@@ -37,13 +44,24 @@ public class PathServingConfiguration {
         return BackendChoice.resolve(backend);
     }
 
+    @Bean
+    ServingMetrics servingMetrics(MeterRegistry registry, @Value("${rr.serving.path}") String path) {
+        return new ServingMetrics(registry, path);
+    }
+
+    /** How many sequences share a decode step; at most {@code rr.model.max-batch}. */
+    @Bean
+    BatchLimit batchLimit(@Value("${rr.model.max-batch:8}") int maxBatch) {
+        return BatchLimit.fixed(maxBatch);
+    }
+
     @Bean(destroyMethod = "close")
-    ModelHost modelHost(BackendChoice backend, @Value("${rr.model.path:}") String path,
-                        @Value("${rr.model.cache-dir}") String cacheDir, @Value("${rr.model.threads:0}") int threads,
-                        @Value("${rr.model.max-batch:8}") int maxBatch) {
+    ModelHost modelHost(BackendChoice backend, BatchLimit batchLimit, ServingMetrics metrics,
+                        @Value("${rr.model.path:}") String path, @Value("${rr.model.cache-dir}") String cacheDir,
+                        @Value("${rr.model.threads:0}") int threads, @Value("${rr.model.max-batch:8}") int maxBatch) {
         long t0 = System.nanoTime();
         ModelHost host = ModelHost.open(new ModelHost.Options(path.isBlank() ? null : Path.of(path), Path.of(cacheDir),
-                threads, maxBatch, backend));
+                threads, maxBatch, backend), batchLimit, metrics);
         log.info("model {} opened from {} in {} ms on {} (tokenizer: {}, template: {})", host.modelName(),
                 host.source(), (System.nanoTime() - t0) / 1_000_000, host.backendName(), host.tokenizerSource(),
                 host.chatTemplate().name());
@@ -53,26 +71,40 @@ public class PathServingConfiguration {
         return host;
     }
 
+    /** Requests in the service at once: the batch plus {@code rr.serving.max-queued} waiting; more get a 429. */
     @Bean
-    ChatEndpoint chatEndpoint(ModelHost host, PathProfile profile, MeterRegistry registry,
-                              @Value("${rr.generation.max-tokens-limit:1024}") int limit,
-                              @Value("${rr.generation.default-max-tokens:256}") int dflt) {
-        String path = profile.path();
-        Counter promptTokens = Counter.builder("rr.generation.tokens").description("tokens processed")
-                .tag("path", path).tag("kind", "prompt").register(registry);
-        Counter completionTokens = Counter.builder("rr.generation.tokens").description("tokens processed")
-                .tag("path", path).tag("kind", "completion").register(registry);
-        Timer ttft = Timer.builder("rr.generation.ttft").description("time to first token (queueing and prefill included)")
-                .tag("path", path).publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(2)).register(registry);
-        Gauge.builder("rr.generation.active.experts", profile, p -> p.budget().experts())
-                .description("routed experts per token on this path").tag("path", path).register(registry);
-        Gauge.builder("rr.generation.kv.cache.bytes.per.token", host, ModelHost::kvCacheBytesPerToken)
-                .description("KV-cache bytes per token of context (MLA latent)").tag("path", path).register(registry);
-        return new ChatEndpoint(host, profile, limit, dflt, out -> {
-            promptTokens.increment(out.promptTokens());
-            completionTokens.increment(out.completionTokens());
-            ttft.record(out.ttftNanos(), TimeUnit.NANOSECONDS);
-        });
+    Admission admission(@Value("${rr.model.max-batch:8}") int maxBatch, @Value("${rr.serving.max-queued:32}") int maxQueued) {
+        return new Admission(maxBatch + maxQueued, maxBatch);
+    }
+
+    /** Runs completion policies (and their extra samples) on virtual threads: they mostly wait for the engine. */
+    @Bean(destroyMethod = "close")
+    ExecutorService completionExecutor() {
+        return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("rr-completion-", 0).factory());
+    }
+
+    @Bean
+    CompletionService completionService(PathProfile profile, CompletionPolicy policy, Admission admission,
+                                        ServingMetrics metrics, ModelHost host, @Value("${rr.serving.path}") String path) {
+        if (!profile.path().equals(path)) {
+            throw new IllegalStateException("rr.serving.path is '" + path + "' but the service's profile is '" + profile.path() + "'");
+        }
+        metrics.describe(profile, host, admission);
+        return new CompletionService(profile, policy, admission, metrics);
+    }
+
+    @Bean
+    ChatCompletionRequest.Limits requestLimits(@Value("${rr.generation.max-tokens-limit:1024}") int limit,
+                                               @Value("${rr.generation.default-max-tokens:256}") int dflt,
+                                               @Value("${rr.generation.default-temperature:1.0}") double temperature,
+                                               @Value("${rr.generation.max-samples:1}") int maxSamples,
+                                               @Value("${rr.generation.max-rounds:1}") int maxRounds) {
+        return new ChatCompletionRequest.Limits(limit, dflt, temperature, maxSamples, maxRounds);
+    }
+
+    @Bean
+    RequestBodyLimit requestBodyLimit(@Value("${rr.http.max-body-bytes:4194304}") long maxBytes, JsonMapper json) {
+        return new RequestBodyLimit(maxBytes, json);
     }
 
     @Bean
@@ -85,11 +117,12 @@ public class PathServingConfiguration {
         }
         m.put("source", host.source());
         m.put("path", profile.path());
-        m.put("experts", profile.budget().experts());
+        m.put("experts_per_token", profile.budget().experts());
         m.put("trained_top_k", host.trainedTopK());
         m.put("routed_experts", host.config().nRoutedExperts());
         m.put("active_params_per_token", profile.activeParamsPerToken());
         m.put("total_params", host.totalParameters());
+        m.put("parameter_utilization", profile.parameterUtilization());
         m.put("kv_cache_bytes_per_token", host.kvCacheBytesPerToken());
         m.put("context_length", host.config().maxContext());
         m.put("tokenizer", host.tokenizerSource());

@@ -1,8 +1,7 @@
-package dev.reasoningrouter.engine.serving;
+package dev.reasoningrouter.pathserving.core;
 
 import dev.reasoningrouter.engine.model.ExpertBudget;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.reasoningrouter.engine.serving.ModelHost;
 
 /**
  * What one serving path runs with, as reported in each response's {@code "rr"} block.
@@ -11,17 +10,19 @@ import java.util.Map;
  * @param budget               routed experts per token
  * @param trainedTopK          the model's trained top-k
  * @param activeParamsPerToken weights one token reads under the budget
+ * @param totalParams          all of the model's weights
+ * @param modelName            the loaded model's id
  * @param warning              null for a real model; for a random-weight test model a plain warning
  */
-public record PathProfile(String path, ExpertBudget budget, int trainedTopK, long activeParamsPerToken, String modelName,
-                          String warning) {
+public record PathProfile(String path, ExpertBudget budget, int trainedTopK, long activeParamsPerToken, long totalParams,
+                          String modelName, String warning) {
 
     /** The warning every output of a synthetic model carries. */
     public static final String SYNTHETIC_WARNING = "random-weight test model: the text is meaningless";
 
     public static PathProfile of(String path, ModelHost host, ExpertBudget budget) {
-        return new PathProfile(path, budget, host.trainedTopK(), host.activeParametersPerToken(budget), host.modelName(),
-                host.isSynthetic() ? SYNTHETIC_WARNING : null);
+        return new PathProfile(path, budget, host.trainedTopK(), host.activeParametersPerToken(budget),
+                host.totalParameters(), host.modelName(), host.isSynthetic() ? SYNTHETIC_WARNING : null);
     }
 
     /**
@@ -38,15 +39,13 @@ public record PathProfile(String path, ExpertBudget budget, int trainedTopK, lon
         return new ExpertBudget(k);
     }
 
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("path", path);
-        m.put("experts", budget.experts());
-        m.put("trained_top_k", trainedTopK);
-        m.put("active_params_per_token", activeParamsPerToken);
-        if (warning != null) {
-            m.put("warning", warning);
-        }
-        return m;
+    /** Effective Parameter Utilization: the share of the model's weights one token reads on this path. */
+    public double parameterUtilization() {
+        return totalParams == 0 ? 0 : (double) activeParamsPerToken / totalParams;
+    }
+
+    /** Whether a request's {@code model} names this path: its path name, the loaded model's id, or nothing. */
+    public boolean accepts(String model) {
+        return model == null || model.equals(path) || model.equals(modelName);
     }
 }
