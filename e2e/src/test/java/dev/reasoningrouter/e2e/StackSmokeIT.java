@@ -116,7 +116,7 @@ class StackSmokeIT {
             assertThat(response.statusCode()).as(service.name() + ": " + response.body()).isEqualTo(200);
             assertThat(response.body()).contains("\"choices\"").contains("\"usage\"").contains("random-weight test model");
             assertThat(response.headers().firstValue("X-RR-Model-Warning")).isPresent();
-            var m = java.util.regex.Pattern.compile("\"experts\":(\\d+)").matcher(response.body());
+            var m = java.util.regex.Pattern.compile("\"experts_per_token\":(\\d+)").matcher(response.body());
             assertThat(m.find()).as(response.body()).isTrue();
             experts.put(service.name(), Integer.parseInt(m.group(1)));
         }

@@ -9,12 +9,22 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Continuous batching for services: requests from any thread join the batch between decode steps; all sequences in
- * flight share each step. One background thread drives the model. Listeners run on that thread. Steps go through a
- * {@link Generator}, so on a model that chooses tokens on the device each sequence that allows it gets only its next
- * id and log-probability back per step ({@link Generator#choosesOnDevice}).
+ * Continuous batching for services: requests from any thread join the batch between decode steps; finished
+ * sequences leave after the step that ends them; all sequences in flight share each step, each with its own expert
+ * budget. One background thread drives the model; listeners run on that thread. How many sequences share a step is
+ * the {@link BatchLimit}'s call, asked before every step; waiting requests are admitted first come, first served.
+ * Steps go through a {@link Generator}, so on a model that chooses tokens on the device each sequence that allows it
+ * gets only its next id and log-probability back per step ({@link Generator#choosesOnDevice}).
  */
 public final class BatchingGenerator implements AutoCloseable {
+
+    /** Told after every decode step, on the generator's thread (for metrics: keep it quick). */
+    @FunctionalInterface
+    public interface StepListener {
+        void stepDone(int rows, long nanos);
+
+        StepListener NONE = (rows, nanos) -> {};
+    }
 
     private record Pending(GenerationRequest request, TokenListener listener, CancellationToken cancel,
                            CompletableFuture<GenerationResult> future) {}
@@ -22,15 +32,22 @@ public final class BatchingGenerator implements AutoCloseable {
     private record Active(SequenceRun run, CompletableFuture<GenerationResult> future) {}
 
     private final Generator generator;
-    private final int maxBatch;
+    private final BatchLimit limit;
+    private final StepListener steps;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
+    private volatile int activeCount;
 
     /** @param maxBatch the most sequences decoded together; more wait in the queue */
     public BatchingGenerator(InferenceModel model, Tokenizer tokenizer, int maxBatch) {
+        this(model, tokenizer, BatchLimit.fixed(maxBatch), StepListener.NONE);
+    }
+
+    public BatchingGenerator(InferenceModel model, Tokenizer tokenizer, BatchLimit limit, StepListener steps) {
         this.generator = new Generator(model, tokenizer);
-        this.maxBatch = maxBatch;
+        this.limit = limit;
+        this.steps = steps == null ? StepListener.NONE : steps;
         this.thread = Thread.ofPlatform().name("engine-generator").daemon().start(this::loop);
     }
 
@@ -44,12 +61,26 @@ public final class BatchingGenerator implements AutoCloseable {
         return f;
     }
 
+    /** Requests waiting to join the batch. */
+    public int waiting() {
+        return queue.size();
+    }
+
+    /** Sequences in the running batch. */
+    public int active() {
+        return activeCount;
+    }
+
+    private int room(List<Active> active) {
+        return Math.max(1, limit.maxActive()) - active.size();
+    }
+
     private void loop() {
         List<Active> active = new ArrayList<>();
         List<SequenceRun> runs = new ArrayList<>();
         while (!closed) {
             try {
-                Pending p = active.isEmpty() ? queue.poll(100, TimeUnit.MILLISECONDS) : queue.poll();
+                Pending p = active.isEmpty() ? queue.poll(100, TimeUnit.MILLISECONDS) : room(active) > 0 ? queue.poll() : null;
                 while (p != null) {
                     try {
                         SequenceRun r = generator.start(p.request(), p.listener(), p.cancel());
@@ -61,8 +92,9 @@ public final class BatchingGenerator implements AutoCloseable {
                     } catch (RuntimeException e) {
                         p.future().completeExceptionally(e);
                     }
-                    p = active.size() < maxBatch ? queue.poll() : null;
+                    p = room(active) > 0 ? queue.poll() : null;
                 }
+                activeCount = active.size();
                 if (active.isEmpty()) {
                     continue;
                 }
@@ -70,7 +102,9 @@ public final class BatchingGenerator implements AutoCloseable {
                 for (Active a : active) {
                     runs.add(a.run());
                 }
+                long t0 = System.nanoTime();
                 generator.decodeStep(runs);
+                long dt = System.nanoTime() - t0;
                 active.removeIf(a -> {
                     if (a.run().finished()) {
                         a.future().complete(a.run().result());
@@ -78,6 +112,9 @@ public final class BatchingGenerator implements AutoCloseable {
                     }
                     return false;
                 });
+                limit.stepDone(runs.size(), dt, queue.size());
+                steps.stepDone(runs.size(), dt);
+                activeCount = active.size();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -87,6 +124,7 @@ public final class BatchingGenerator implements AutoCloseable {
                     a.future().completeExceptionally(e);
                 }
                 active.clear();
+                activeCount = 0;
             }
         }
         for (Active a : active) {

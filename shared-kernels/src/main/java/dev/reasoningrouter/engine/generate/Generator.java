@@ -111,10 +111,16 @@ public final class Generator {
                 throw new IllegalArgumentException("prompt token id " + t + " out of range 0.." + (model.config().vocabSize() - 1));
             }
         }
+        for (int t : request.probeTokens()) {
+            if (t < 0 || t >= model.config().vocabSize()) {
+                throw new IllegalArgumentException("probe token id " + t + " out of range 0.." + (model.config().vocabSize() - 1));
+            }
+        }
         LatentKvCache cache = model.newCache(prompt.length + request.sampling().maxTokens());
         try {
+            // probes need the first position's whole distribution: that row samples from host logits
             SequenceRun run = new SequenceRun(request, listener, cancel, cache, tokenizer, model.config().eosTokenId(),
-                    choosesOnDevice(request.sampling()));
+                    choosesOnDevice(request.sampling()) && request.probeTokens().length == 0);
             if (run.cancel.isCancelled()) {
                 run.finish(FinishReason.CANCELLED);
                 return run;

@@ -29,6 +29,8 @@ final class SequenceRun {
     FinishReason finish;
     long prefillNanos;
     long decodeNanos;
+    /** Log-probabilities of the request's probe tokens at the first generated position. */
+    private float[] probeLogprobs = new float[0];
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private String text = "";
@@ -58,6 +60,13 @@ final class SequenceRun {
 
     /** Samples from {@code logits}, records the token and decides whether the sequence ends. */
     void accept(float[] logits) {
+        int[] probes = request.probeTokens();
+        if (n == 0 && probes.length > 0) {
+            probeLogprobs = new float[probes.length];
+            for (int i = 0; i < probes.length; i++) {
+                probeLogprobs[i] = Sampler.logprob(logits, probes[i]);
+            }
+        }
         int t = sampler.sample(logits);
         accept(t, Sampler.logprob(logits, t));
     }
@@ -180,7 +189,7 @@ final class SequenceRun {
             t = stopCut >= 0 ? text.substring(0, stopCut) : text;
         }
         return new GenerationResult(Arrays.copyOf(out, n), Arrays.copyOf(lps, n), t, finish,
-                request.promptTokens().length, request.budget().experts(), prefillNanos, decodeNanos);
+                request.promptTokens().length, request.budget().experts(), prefillNanos, decodeNanos, probeLogprobs.clone());
     }
 
     /** The length of the longest prefix of {@code b} that does not end inside a multi-byte character. */

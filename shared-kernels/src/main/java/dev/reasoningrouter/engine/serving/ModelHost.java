@@ -1,5 +1,6 @@
 package dev.reasoningrouter.engine.serving;
 
+import dev.reasoningrouter.engine.generate.BatchLimit;
 import dev.reasoningrouter.engine.generate.BatchingGenerator;
 import dev.reasoningrouter.engine.generate.CancellationToken;
 import dev.reasoningrouter.engine.generate.GenerationRequest;
@@ -68,19 +69,28 @@ public final class ModelHost implements AutoCloseable {
     private final BatchingGenerator generator;
     private final String tokenizerSource;
 
-    private ModelHost(LoadedModel loaded, Tokenizer tokenizer, String tokenizerSource, int maxBatch) {
+    private ModelHost(LoadedModel loaded, Tokenizer tokenizer, String tokenizerSource, BatchLimit limit,
+                      BatchingGenerator.StepListener steps) {
         this.loaded = loaded;
         this.tokenizer = tokenizer;
         this.tokenizerSource = tokenizerSource;
         this.template = ChatTemplate.forVocabulary(tokenizer.vocabulary());
         this.stats = new ModelStats(loaded.config(), loaded.weights());
-        this.generator = new BatchingGenerator(loaded.model(), tokenizer, maxBatch);
+        this.generator = new BatchingGenerator(loaded.model(), tokenizer, limit, steps);
     }
 
     /** Opens the model the options name, or (no path) writes the default test model into the cache once and opens it. */
     public static ModelHost open(Options o) {
+        return open(o, BatchLimit.fixed(o.maxBatch()), BatchingGenerator.StepListener.NONE);
+    }
+
+    /**
+     * As {@link #open(Options)}, with the policy that sizes each decode batch (its ceiling should be
+     * {@link Options#maxBatch()}) and a listener told about every step.
+     */
+    public static ModelHost open(Options o, BatchLimit limit, BatchingGenerator.StepListener steps) {
         Path path = o.modelPath() != null ? o.modelPath() : DefaultTestModel.ensure(o.cacheDir());
-        return open(path, o.threads(), o.maxBatch(), o.backend());
+        return open(path, o.threads(), limit, steps, o.backend());
     }
 
     /** Opens a GGUF file or checkpoint directory on the CPU. */
@@ -90,10 +100,15 @@ public final class ModelHost implements AutoCloseable {
 
     /** Opens a GGUF file or checkpoint directory on the backend chosen. */
     public static ModelHost open(Path path, int threads, int maxBatch, BackendChoice backend) {
+        return open(path, threads, BatchLimit.fixed(maxBatch), BatchingGenerator.StepListener.NONE, backend);
+    }
+
+    private static ModelHost open(Path path, int threads, BatchLimit limit, BatchingGenerator.StepListener steps,
+                                  BackendChoice backend) {
         LoadedModel lm = ModelLoader.load(path, threads, backend.decision());
         try {
             ModelTokenizer resolved = ModelTokenizer.resolve(lm, path);
-            return new ModelHost(lm, resolved.tokenizer(), resolved.source(), maxBatch);
+            return new ModelHost(lm, resolved.tokenizer(), resolved.source(), limit, steps);
         } catch (RuntimeException e) {
             lm.close();
             throw e;
@@ -106,8 +121,13 @@ public final class ModelHost implements AutoCloseable {
      */
     public ChatOutcome chat(List<ChatTurn> turns, SamplingParams sampling, ExpertBudget budget, TextListener listener,
                             CancellationToken cancel) {
+        return chat(ChatCall.of(turns, sampling, budget), listener, cancel);
+    }
+
+    /** Generates one reply for {@code call} and waits for it; see {@link #chatAsync(ChatCall, TextListener, CancellationToken)}. */
+    public ChatOutcome chat(ChatCall call, TextListener listener, CancellationToken cancel) {
         try {
-            return chatAsync(turns, sampling, budget, listener, cancel).get();
+            return chatAsync(call, listener, cancel).get();
         } catch (InterruptedException e) {
             if (cancel != null) {
                 cancel.cancel();
@@ -123,28 +143,34 @@ public final class ModelHost implements AutoCloseable {
         }
     }
 
-    /**
-     * As {@link #chat} but returns at once; the prompt is checked (template, context length, budget) before
-     * anything is queued, so bad input throws here. The listener runs on the generator's thread: keep it quick.
-     */
+    /** As {@link #chat} but returns at once. */
     public CompletableFuture<ChatOutcome> chatAsync(List<ChatTurn> turns, SamplingParams sampling, ExpertBudget budget,
                                                     TextListener listener, CancellationToken cancel) {
-        Objects.requireNonNull(budget, "budget");
-        ExpertBudget checked = ExpertBudget.of(budget.experts(), loaded.config());
-        String prompt = template.render(turns, true);
-        int[] ids = tokenizer.encode(prompt);
-        int room = loaded.config().maxContext() - ids.length;
-        if (room < 1) {
-            throw new IllegalArgumentException("the prompt is " + ids.length + " tokens; this model's context is "
-                    + loaded.config().maxContext() + " tokens");
-        }
+        return chatAsync(ChatCall.of(turns, sampling, budget), listener, cancel);
+    }
+
+    /**
+     * Renders the call's conversation with the model's chat template (with the generation prompt, then the call's
+     * reply prefix), queues it on the batching generator and returns at once. The prompt is checked (template, context
+     * length, budget) before anything is queued, so bad input throws here. The listener receives the reply's text
+     * (after the prefix) on the generator's thread: keep it quick.
+     */
+    public CompletableFuture<ChatOutcome> chatAsync(ChatCall call, TextListener listener, CancellationToken cancel) {
+        ExpertBudget checked = ExpertBudget.of(call.budget().experts(), loaded.config());
+        int[] ids = promptTokens(call);
+        int room = room(ids.length);
+        SamplingParams sampling = call.sampling();
         SamplingParams s = sampling.maxTokens() > room
                 ? new SamplingParams(sampling.temperature(), sampling.topP(), sampling.seed(), room,
                         sampling.stopTokenSequences(), sampling.stopStrings(), sampling.ignoreEos())
                 : sampling;
+        int[] probes = new int[call.probeWords().size()];
+        for (int i = 0; i < probes.length; i++) {
+            probes[i] = firstToken(call.probeWords().get(i));
+        }
         long start = System.nanoTime();
         AtomicLong firstToken = new AtomicLong(-1);
-        GenerationRequest request = new GenerationRequest(ids, s, checked);
+        GenerationRequest request = new GenerationRequest(ids, s, checked, probes);
         return generator.submit(request, t -> {
             firstToken.compareAndSet(-1, System.nanoTime());
             if (listener != null && t.text() != null && !t.text().isEmpty()) {
@@ -155,8 +181,51 @@ public final class ModelHost implements AutoCloseable {
             long first = firstToken.get();
             long ttft = first < 0 ? end - start : first - start;
             return new ChatOutcome(r.text() == null ? "" : r.text(), r.promptTokens(), r.tokens().length,
-                    r.finishReason(), r.expertsPerToken(), ttft, end - start);
+                    r.finishReason(), r.expertsPerToken(), ttft, end - start, r.logprobs(), r.probeLogprobs());
         });
+    }
+
+    /**
+     * Checks that a call can run: its budget, and its prompt fits the context with room for one reply token.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public void check(ChatCall call) {
+        ExpertBudget.of(call.budget().experts(), loaded.config());
+        room(promptTokens(call).length);
+    }
+
+    private int room(int promptLength) {
+        int room = loaded.config().maxContext() - promptLength;
+        if (room < 1) {
+            throw new IllegalArgumentException("the prompt is " + promptLength + " tokens; this model's context is "
+                    + loaded.config().maxContext() + " tokens");
+        }
+        return room;
+    }
+
+    /** The prompt token ids a call renders to (template, generation prompt, reply prefix). */
+    public int[] promptTokens(ChatCall call) {
+        return tokenizer.encode(template.render(call.turns(), true) + call.replyPrefix());
+    }
+
+    /** The first token id of {@code word} as this model's tokenizer encodes it (a critic's accept or reject word). */
+    public int firstToken(String word) {
+        int[] ids = tokenizer.encode(word);
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("'" + word + "' encodes to no tokens");
+        }
+        return ids[0];
+    }
+
+    /** Requests waiting to join the decode batch. */
+    public int waitingSequences() {
+        return generator.waiting();
+    }
+
+    /** Sequences in the running decode batch. */
+    public int activeSequences() {
+        return generator.active();
     }
 
     /** What runs the model, e.g. "cuda (NVIDIA H200, compute 9.0)" or "cpu (16 threads, 512-bit vectors)". */

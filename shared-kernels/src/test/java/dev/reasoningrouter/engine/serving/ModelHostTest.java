@@ -81,15 +81,41 @@ class ModelHostTest {
     }
 
     @Test
-    void fastBudgetDefaultsToAThirdOfTopKAndIsChecked() {
-        assertEquals(1, PathProfile.fastBudget(null, host).experts()); // max(1, 2 / 3)
-        assertEquals(2, PathProfile.fastBudget(2, host).experts());
-        var e = assertThrows(IllegalArgumentException.class, () -> PathProfile.fastBudget(3, host));
-        assertTrue(e.getMessage().contains("rr.fast.experts"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> PathProfile.fastBudget(0, host));
-        PathProfile p = PathProfile.of("fast", host, new ExpertBudget(1));
-        assertEquals(PathProfile.SYNTHETIC_WARNING, p.toMap().get("warning"));
-        assertEquals(host.activeParametersPerToken(new ExpertBudget(1)), p.toMap().get("active_params_per_token"));
+    void aCallsReplyPrefixFollowsTheGenerationPromptAndProbesReportFirstTokenLogprobs() {
+        List<ChatTurn> turns = List.of(new ChatTurn("user", "Is 2 + 2 = 4?"));
+        SamplingParams greedy = SamplingParams.greedy(3).withIgnoreEos(true);
+        ChatOutcome plain = host.chat(ChatCall.of(turns, greedy, new ExpertBudget(2)), null, null);
+        ChatCall prefixed = new ChatCall(turns, "<think>\n", greedy, new ExpertBudget(2), List.of());
+        int prefixTokens = host.tokenizer().encode("<think>\n").length;
+        assertEquals(plain.promptTokens() + prefixTokens, host.promptTokens(prefixed).length);
+        assertEquals(plain.promptTokens() + prefixTokens, host.chat(prefixed, null, null).promptTokens());
+
+        // probing the word the model would pick anyway reports exactly that token's log-probability
+        String first = new String(host.tokenizer().tokenBytes(host.tokenizer().encode(plain.text())[0]),
+                java.nio.charset.StandardCharsets.UTF_8);
+        int firstId = host.firstToken(first);
+        ChatOutcome probed = host.chat(new ChatCall(turns, "", greedy, new ExpertBudget(2), List.of(first, "yes", "no")), null, null);
+        assertEquals(plain.text(), probed.text(), "probes do not change what is generated");
+        assertEquals(3, probed.probeLogprobs().length);
+        if (firstId == host.tokenizer().encode(plain.text())[0]) {
+            assertEquals(plain.tokenLogprobs()[0], probed.probeLogprobs()[0], 1e-5);
+        }
+        double mass = 0;
+        for (float lp : probed.probeLogprobs()) {
+            assertTrue(lp <= 0, "a log-probability is at most 0: " + lp);
+            mass += Math.exp(lp);
+        }
+        assertTrue(mass <= 1.0 + 1e-5, "probabilities of distinct tokens sum to at most 1: " + mass);
+        assertEquals(3, plain.tokenLogprobs().length);
+    }
+
+    @Test
+    void checkRefusesPromptsThatDoNotFitTheContext() {
+        String huge = "word ".repeat(host.config().maxContext() + 10);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> host.check(ChatCall.of(List.of(new ChatTurn("user", huge)), SamplingParams.greedy(2), new ExpertBudget(1))));
+        assertTrue(e.getMessage().contains("context"), e.getMessage());
+        host.check(ChatCall.of(List.of(new ChatTurn("user", "short")), SamplingParams.greedy(2), new ExpertBudget(1)));
     }
 
     @Test

@@ -1,0 +1,55 @@
+package dev.reasoningrouter.reasoningpath.policy;
+
+import dev.reasoningrouter.engine.model.ExpertBudget;
+import dev.reasoningrouter.engine.serving.ModelHost;
+import dev.reasoningrouter.pathserving.core.CompletionPolicy;
+import dev.reasoningrouter.pathserving.core.PathProfile;
+import dev.reasoningrouter.reasoningpath.verify.LoopSettings;
+import dev.reasoningrouter.reasoningpath.verify.ModelCritic;
+import dev.reasoningrouter.reasoningpath.verify.Verifier;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The reasoning path: the model's trained top-k routed experts per token, thinking, and the verification loop
+ * ({@code rr.reasoning.*}).
+ */
+@Configuration(proxyBeanMethods = false)
+public class ReasoningPathConfiguration {
+    public static final String PATH = "reasoning";
+
+    @Bean
+    PathProfile pathProfile(ModelHost host) {
+        return PathProfile.of(PATH, host, ExpertBudget.full(host.config()));
+    }
+
+    /** The default critic: the same model, asked whether the draft is correct. Another bean of this type replaces it. */
+    @Bean
+    Verifier modelCritic(ModelHost host, PathProfile profile,
+                         @Value("${rr.reasoning.verification.critique-tokens:24}") int critiqueTokens) {
+        return new ModelCritic(host, profile.budget(), critiqueTokens);
+    }
+
+    @Bean
+    ReasoningCompletionPolicy.Settings reasoningSettings(
+            @Value("${rr.reasoning.thinking:true}") boolean thinking,
+            @Value("${rr.reasoning.verification.enabled:true}") boolean verification,
+            @Value("${rr.reasoning.verification.max-rounds:3}") int maxRounds,
+            @Value("${rr.reasoning.verification.accept-threshold:0.5}") double threshold,
+            @Value("${rr.reasoning.verification.max-tokens:4096}") int maxTokens,
+            @Value("${rr.reasoning.verification.max-time:120s}") Duration maxTime,
+            @Value("${rr.reasoning.self-consistency.samples:1}") int samples) {
+        return new ReasoningCompletionPolicy.Settings(thinking, verification,
+                new LoopSettings(maxRounds, threshold, maxTokens, maxTime, samples));
+    }
+
+    @Bean
+    CompletionPolicy reasoningCompletionPolicy(ModelHost host, PathProfile profile, Verifier verifier,
+                                               ReasoningCompletionPolicy.Settings settings,
+                                               ExecutorService completionExecutor) {
+        return new ReasoningCompletionPolicy(host, profile.budget(), verifier, settings, completionExecutor);
+    }
+}
