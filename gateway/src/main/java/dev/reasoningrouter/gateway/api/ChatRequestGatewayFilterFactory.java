@@ -1,6 +1,6 @@
 package dev.reasoningrouter.gateway.api;
 
-import dev.reasoningrouter.gateway.errors.ApiException;
+import dev.reasoningrouter.contracts.OpenAiException;
 import dev.reasoningrouter.gateway.upstream.UpstreamClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -43,7 +43,7 @@ public class ChatRequestGatewayFilterFactory extends AbstractGatewayFilterFactor
         return (exchange, chain) -> Mono.defer(() -> {
             ServerHttpRequest request = exchange.getRequest();
             if (request.getMethod() != HttpMethod.POST) {
-                throw new ApiException(HttpStatus.METHOD_NOT_ALLOWED, "Method " + request.getMethod() + " is not allowed on "
+                throw new OpenAiException(405, "Method " + request.getMethod() + " is not allowed on "
                         + request.getPath() + "; use POST", "invalid_request_error", null, "method_not_allowed");
             }
             checkContentType(request.getHeaders().getContentType());
@@ -59,61 +59,60 @@ public class ChatRequestGatewayFilterFactory extends AbstractGatewayFilterFactor
 
     ChatCall parse(byte[] bytes) {
         if (bytes.length == 0) {
-            throw ApiException.invalid("the request body is empty; send a JSON chat completion request", null, "invalid_request");
+            throw OpenAiException.invalid(null, "the request body is empty; send a JSON chat completion request", "invalid_request");
         }
         JsonNode root;
         try {
             root = json.readTree(utf8(bytes));
         } catch (JacksonException e) {
-            throw ApiException.invalid("the request body is not valid JSON: " + e.getOriginalMessage(), null, "invalid_json");
+            throw OpenAiException.invalid(null, "the request body is not valid JSON: " + e.getOriginalMessage(), "invalid_json");
         }
         if (!(root instanceof ObjectNode body)) {
-            throw ApiException.invalid("the request body must be a JSON object", null, "invalid_request");
+            throw OpenAiException.invalid(null, "the request body must be a JSON object", "invalid_request");
         }
         JsonNode model = body.get("model");
         if (model != null && !model.isNull() && !model.isString()) {
-            throw ApiException.invalid("'model' must be a string", "model", "invalid_type");
+            throw OpenAiException.invalid("model", "'model' must be a string", "invalid_type");
         }
         String requested = model == null || model.isNull() ? ModelCatalog.AUTO : model.asString();
         ModelCatalog.Target target = models.resolve(requested);
         JsonNode messages = body.get("messages");
         if (messages == null || messages.isNull()) {
-            throw ApiException.invalid("missing required parameter 'messages'", "messages", "missing_required_parameter");
+            throw OpenAiException.invalid("messages", "missing required parameter 'messages'", "missing_required_parameter");
         }
         if (!messages.isArray() || messages.isEmpty()) {
-            throw ApiException.invalid("'messages' must be a non-empty list of chat messages", "messages", "invalid_type");
+            throw OpenAiException.invalid("messages", "'messages' must be a non-empty list of chat messages", "invalid_type");
         }
         long promptChars = 0;
         for (int i = 0; i < messages.size(); i++) {
             JsonNode m = messages.get(i);
             if (!m.isObject() || !m.path("role").isString()) {
-                throw ApiException.invalid("'messages[" + i + "]' must be an object with a string 'role'", "messages[" + i + "]",
-                        "invalid_type");
+                throw OpenAiException.invalid("messages[" + i + "]", "'messages[" + i + "]' must be an object with a string 'role'", "invalid_type");
             }
             promptChars += text(m.get("content")).length();
         }
         JsonNode stream = body.get("stream");
         if (stream != null && !stream.isNull() && !stream.isBoolean()) {
-            throw ApiException.invalid("'stream' must be a boolean", "stream", "invalid_type");
+            throw OpenAiException.invalid("stream", "'stream' must be a boolean", "invalid_type");
         }
         Double threshold = null;
         boolean escalate = true;
         JsonNode rr = body.get("rr");
         if (rr != null && !rr.isNull()) {
             if (!rr.isObject()) {
-                throw ApiException.invalid("'rr' must be an object (the Reasoning Router extension)", "rr", "invalid_type");
+                throw OpenAiException.invalid("rr", "'rr' must be an object (the Reasoning Router extension)", "invalid_type");
             }
             JsonNode t = rr.get("threshold");
             if (t != null && !t.isNull()) {
                 if (!t.isNumber() || !(t.asDouble() >= 0 && t.asDouble() <= 1)) {
-                    throw ApiException.invalid("'rr.threshold' must be a number in [0, 1], got " + t, "rr.threshold", "invalid_value");
+                    throw OpenAiException.invalid("rr.threshold", "'rr.threshold' must be a number in [0, 1], got " + t, "invalid_value");
                 }
                 threshold = t.asDouble();
             }
             JsonNode e = rr.get("escalate");
             if (e != null && !e.isNull()) {
                 if (!e.isBoolean()) {
-                    throw ApiException.invalid("'rr.escalate' must be a boolean", "rr.escalate", "invalid_type");
+                    throw OpenAiException.invalid("rr.escalate", "'rr.escalate' must be a boolean", "invalid_type");
                 }
                 escalate = e.asBoolean();
             }
@@ -166,8 +165,7 @@ public class ChatRequestGatewayFilterFactory extends AbstractGatewayFilterFactor
         }
         if (!type.isCompatibleWith(MediaType.APPLICATION_JSON)
                 || type.getCharset() != null && !type.getCharset().equals(StandardCharsets.UTF_8)) {
-            throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json (UTF-8), got " + type,
-                    "invalid_request_error", null, "unsupported_media_type");
+            throw new OpenAiException(415, "Content-Type must be application/json (UTF-8), got " + type, "invalid_request_error", null, "unsupported_media_type");
         }
     }
 
@@ -176,7 +174,7 @@ public class ChatRequestGatewayFilterFactory extends AbstractGatewayFilterFactor
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw ApiException.invalid("the request body is not valid UTF-8", null, "invalid_encoding");
+            throw OpenAiException.invalid(null, "the request body is not valid UTF-8", "invalid_encoding");
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.reasoningrouter.gateway.api;
 
-import dev.reasoningrouter.gateway.errors.ApiException;
+import dev.reasoningrouter.contracts.OpenAiException;
 import dev.reasoningrouter.gateway.upstream.Upstream;
 import dev.reasoningrouter.gateway.upstream.UpstreamRegistry;
 import java.time.Instant;
@@ -48,8 +48,8 @@ public final class ModelCatalog {
         if (up != null) {
             return new Target.Direct(up);
         }
-        throw ApiException.notFound("The model '" + model + "' does not exist. Use 'auto' (the gateway picks the path), "
-                + "'fast', 'reasoning' or an upstream listed by GET /v1/models.", "model", "model_not_found");
+        throw new OpenAiException(404, "The model '" + model + "' does not exist. Use 'auto' (the gateway picks the path), "
+                + "'fast', 'reasoning' or an upstream listed by GET /v1/models.", "invalid_request_error", "model", "model_not_found");
     }
 
     /** OpenAI's model list, each entry with an {@code rr} object saying what it means. */

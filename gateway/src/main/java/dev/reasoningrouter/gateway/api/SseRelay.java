@@ -1,6 +1,6 @@
 package dev.reasoningrouter.gateway.api;
 
-import dev.reasoningrouter.gateway.errors.OpenAiError;
+import dev.reasoningrouter.contracts.OpenAiError;
 import dev.reasoningrouter.gateway.errors.OpenAiErrorHandler;
 import dev.reasoningrouter.gateway.routing.RoutePlan;
 import dev.reasoningrouter.gateway.upstream.Answering;

@@ -1,13 +1,11 @@
 package dev.reasoningrouter.gateway.auth;
 
-import dev.reasoningrouter.gateway.errors.ApiException;
-import dev.reasoningrouter.gateway.errors.OpenAiError;
+import dev.reasoningrouter.contracts.OpenAiException;
+import dev.reasoningrouter.contracts.OpenAiError;
 import dev.reasoningrouter.gateway.metrics.GatewayMetrics;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -45,7 +43,7 @@ public final class ApiKeyFilter implements WebFilter, Ordered {
         exchange.getAttributes().put(Caller.ATTRIBUTE, caller);
         try {
             limits.request(caller, exchange.getResponse().getHeaders());
-        } catch (ApiException e) {
+        } catch (OpenAiException e) {
             metrics.rejection("requests_per_minute");
             throw e;
         }
@@ -73,9 +71,8 @@ public final class ApiKeyFilter implements WebFilter, Ordered {
         return presented.length() >= 12 ? ": ..." + presented.substring(presented.length() - 4) : "";
     }
 
-    private static ApiException unauthorized(String message, String code) {
-        return new ApiException(HttpStatus.UNAUTHORIZED, OpenAiError.of(message, "invalid_request_error", null, code),
-                Map.of(HttpHeaders.WWW_AUTHENTICATE, "Bearer"));
+    private static OpenAiException unauthorized(String message, String code) {
+        return new OpenAiException(401, OpenAiError.of(message, "invalid_request_error", null, code), 0);
     }
 
     @Override

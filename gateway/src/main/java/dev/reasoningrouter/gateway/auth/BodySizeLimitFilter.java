@@ -1,6 +1,6 @@
 package dev.reasoningrouter.gateway.auth;
 
-import dev.reasoningrouter.gateway.errors.ApiException;
+import dev.reasoningrouter.contracts.OpenAiException;
 import dev.reasoningrouter.gateway.metrics.GatewayMetrics;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.core.Ordered;
@@ -41,7 +41,7 @@ public final class BodySizeLimitFilter implements WebFilter, Ordered {
         long declared = request.getHeaders().getContentLength();
         if (declared > limit) {
             metrics.rejection("body_too_large");
-            return Mono.error(ApiException.tooLarge(limit));
+            return Mono.error(BodySizeLimitFilter.tooLarge(limit));
         }
         AtomicLong seen = new AtomicLong();
         ServerHttpRequest bounded = new ServerHttpRequestDecorator(request) {
@@ -51,7 +51,7 @@ public final class BodySizeLimitFilter implements WebFilter, Ordered {
                     if (seen.addAndGet(buffer.readableByteCount()) > limit) {
                         DataBufferUtils.release(buffer);
                         metrics.rejection("body_too_large");
-                        sink.error(ApiException.tooLarge(limit));
+                        sink.error(BodySizeLimitFilter.tooLarge(limit));
                     } else {
                         sink.next(buffer);
                     }
@@ -59,6 +59,11 @@ public final class BodySizeLimitFilter implements WebFilter, Ordered {
             }
         };
         return chain.filter(exchange.mutate().request(bounded).build());
+    }
+
+    static OpenAiException tooLarge(long limit) {
+        return new OpenAiException(413, "the request body is over the limit of " + limit + " bytes", "invalid_request_error", null,
+                "request_too_large");
     }
 
     @Override

@@ -1,13 +1,11 @@
 package dev.reasoningrouter.gateway.auth;
 
-import dev.reasoningrouter.gateway.errors.ApiException;
-import dev.reasoningrouter.gateway.errors.OpenAiError;
-import java.util.LinkedHashMap;
+import dev.reasoningrouter.contracts.OpenAiException;
+import dev.reasoningrouter.contracts.OpenAiError;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 
 /**
  * Per-key requests-per-minute and tokens-per-minute limits, as token buckets that refill continuously (a key's whole
@@ -64,13 +62,11 @@ public final class RateLimits {
         return actual -> b.refund(estimate - Math.max(0, actual), nanoClock.getAsLong());
     }
 
-    private static ApiException rejected(Caller caller, String what, long limit, double waitSeconds) {
+    private static OpenAiException rejected(Caller caller, String what, long limit, double waitSeconds) {
         long retryAfter = Math.max(1, (long) Math.ceil(waitSeconds));
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
-        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, OpenAiError.of("Rate limit reached for key '" + caller.name() + "' on "
-                + what + " per minute: limit " + limit + ". Try again in " + retryAfter + " s.", "rate_limit_error", null,
-                "rate_limit_exceeded"), headers);
+        return new OpenAiException(429, OpenAiError.of("Rate limit reached for key '" + caller.name() + "' on " + what
+                + " per minute: limit " + limit + ". Try again in " + retryAfter + " s.", "rate_limit_error", null,
+                "rate_limit_exceeded"), retryAfter);
     }
 
     private static void headers(HttpHeaders h, String what, long limit, long remaining, double secondsToFull) {

@@ -2,7 +2,7 @@ package dev.reasoningrouter.gateway.auth;
 
 import dev.reasoningrouter.gateway.api.ChatCall;
 import dev.reasoningrouter.gateway.metrics.GatewayMetrics;
-import dev.reasoningrouter.gateway.errors.ApiException;
+import dev.reasoningrouter.contracts.OpenAiException;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import reactor.core.publisher.Mono;
@@ -30,7 +30,7 @@ public class TokenBudgetGatewayFilterFactory extends AbstractGatewayFilterFactor
             RateLimits.Reservation reservation;
             try {
                 reservation = limits.reserveTokens(caller, call.tokenEstimate(), exchange.getResponse().getHeaders());
-            } catch (ApiException e) {
+            } catch (OpenAiException e) {
                 metrics.rejection("tokens_per_minute");
                 throw e;
             }
