@@ -8,7 +8,7 @@ import dev.reasoningrouter.gateway.upstream.ChatForwarder;
 import dev.reasoningrouter.gateway.upstream.StreamSignal;
 import dev.reasoningrouter.gateway.upstream.UpstreamRegistry;
 import dev.reasoningrouter.gateway.upstream.UpstreamReply;
-import dev.reasoningrouter.gateway.upstream.UpstreamStatusException;
+import dev.reasoningrouter.gateway.resilience.DownstreamStatusException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +70,7 @@ public class ChatCompletionGatewayFilterFactory extends AbstractGatewayFilterFac
                     }
                     return escalate(exchange, call, plan, a, body, hint);
                 })
-                .onErrorResume(UpstreamStatusException.class, e -> {
+                .onErrorResume(DownstreamStatusException.class, e -> {
                     // no fallback took it: the client gets the upstream's own answer, as it came
                     metrics.request(plan.route(), e.status(), plan.source(), false, false, false);
                     ServerHttpResponse response = exchange.getResponse();

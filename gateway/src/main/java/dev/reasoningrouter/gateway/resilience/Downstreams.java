@@ -82,6 +82,36 @@ public final class Downstreams {
         return new DownstreamGuard(name, breaker, bulkhead, callLimiter, streamLimiter, retry);
     }
 
+    /** Why a downstream call failed, in words: "its circuit is open", "it did not answer in time", … */
+    public static String describe(Throwable e) {
+        return switch (e) {
+            case io.github.resilience4j.circuitbreaker.CallNotPermittedException c -> "its circuit is open";
+            case BulkheadFullException b -> "it is at its concurrency limit";
+            case java.util.concurrent.TimeoutException t -> "it did not answer in time";
+            case DownstreamStatusException s -> "it answered HTTP " + s.status();
+            default -> isConnectionRefused(e) ? "it refused the connection" : rootMessage(e);
+        };
+    }
+
+    /** A failure's metric tag: circuit_open, bulkhead_full, timeout, http_5xx, connection_refused or error. */
+    public static String outcome(Throwable e) {
+        return switch (e) {
+            case io.github.resilience4j.circuitbreaker.CallNotPermittedException c -> "circuit_open";
+            case BulkheadFullException b -> "bulkhead_full";
+            case java.util.concurrent.TimeoutException t -> "timeout";
+            case DownstreamStatusException s -> "http_" + s.status();
+            default -> isConnectionRefused(e) ? "connection_refused" : "error";
+        };
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
     /** True when the connection was refused: the request never left, so sending it again is safe. */
     public static boolean isConnectionRefused(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -3,7 +3,7 @@ package dev.reasoningrouter.gateway.routing;
 import dev.reasoningrouter.contracts.RouteDecision;
 import dev.reasoningrouter.gateway.resilience.DownstreamGuard;
 import dev.reasoningrouter.gateway.upstream.UpstreamClient;
-import dev.reasoningrouter.gateway.upstream.UpstreamStatusException;
+import dev.reasoningrouter.gateway.resilience.DownstreamStatusException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -64,7 +64,7 @@ public final class ClassifierClient {
                         .flatMap(bytes -> {
                             int status = response.statusCode().value();
                             if (status >= 500) {
-                                return Mono.error(new UpstreamStatusException(DOWNSTREAM, status,
+                                return Mono.error(new DownstreamStatusException(DOWNSTREAM, status,
                                         response.headers().asHttpHeaders(), bytes));
                             }
                             if (status >= 300) {

@@ -4,7 +4,7 @@ import dev.reasoningrouter.contracts.RouteDecision;
 import dev.reasoningrouter.gateway.api.ChatCall;
 import dev.reasoningrouter.gateway.api.ModelCatalog;
 import dev.reasoningrouter.gateway.api.RequestIds;
-import dev.reasoningrouter.gateway.errors.OpenAiErrorHandler;
+import dev.reasoningrouter.gateway.resilience.Downstreams;
 import dev.reasoningrouter.gateway.metrics.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +69,7 @@ public class RouteDecisionGatewayFilterFactory extends AbstractGatewayFilterFact
                     case ClassifierClient.Verdict.Declined d -> heuristic(call, d.reason(), start);
                 })
                 .onErrorResume(e -> {
-                    String why = "classifier unavailable: " + OpenAiErrorHandler.rootMessage(e);
+                    String why = "the classifier is unavailable: " + Downstreams.describe(e);
                     log.debug("routing {} by heuristic: {}", requestId, why);
                     return Mono.just(heuristic(call, why, start));
                 });

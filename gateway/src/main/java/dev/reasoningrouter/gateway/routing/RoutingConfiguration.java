@@ -17,6 +17,19 @@ class RoutingConfiguration {
         return new ClassifierClient(downstreamWebClient, properties.classifierUrl(), downstreams.guard(ClassifierClient.DOWNSTREAM), json);
     }
 
+    /**
+     * One classification as soon as the gateway is up, off the request path: the first call pays for the HTTP
+     * client's and the classifier's warm-up, which would otherwise push a user's first request past the
+     * classifier's time limit onto the heuristic.
+     */
+    @Bean
+    org.springframework.context.ApplicationListener<org.springframework.boot.context.event.ApplicationReadyEvent> classifierWarmUp(
+            ClassifierClient classifier) {
+        return event -> classifier.classify("Warm-up: what is two plus two?", null, "warm-up")
+                .subscribe(v -> { }, e -> org.slf4j.LoggerFactory.getLogger(ClassifierClient.class)
+                        .info("classifier warm-up failed ({}); requests route by heuristic until it answers", e.toString()));
+    }
+
     @Bean
     HeuristicRouter heuristicRouter() {
         return new HeuristicRouter();

@@ -2,6 +2,7 @@ package dev.reasoningrouter.gateway.upstream;
 
 import dev.reasoningrouter.gateway.errors.OpenAiErrorHandler;
 import dev.reasoningrouter.gateway.metrics.GatewayMetrics;
+import dev.reasoningrouter.gateway.resilience.DownstreamStatusException;
 import dev.reasoningrouter.gateway.resilience.Downstreams;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -62,7 +63,7 @@ public final class ChatForwarder {
         long start = System.nanoTime();
         return downstreams.guard(upstream.name()).call(Mono.defer(() -> client.complete(upstream, bodyFor(body, upstream), requestId)))
                 .doOnSuccess(r -> metrics.downstream(upstream.name(), "http_" + r.status(), System.nanoTime() - start))
-                .doOnError(e -> metrics.downstream(upstream.name(), outcome(e), System.nanoTime() - start))
+                .doOnError(e -> metrics.downstream(upstream.name(), Downstreams.outcome(e), System.nanoTime() - start))
                 .map(r -> new Answer(r, new Answering(route, upstream, false, null)));
     }
 
@@ -96,7 +97,7 @@ public final class ChatForwarder {
                 });
         return Flux.concat(Mono.just(new StreamSignal.Routed(new Answering(route, upstream, false, null))),
                 downstreams.guard(upstream.name()).stream(call)
-                        .doOnError(e -> metrics.downstream(upstream.name(), outcome(e), System.nanoTime() - start)));
+                        .doOnError(e -> metrics.downstream(upstream.name(), Downstreams.outcome(e), System.nanoTime() - start)));
     }
 
     /**
@@ -121,30 +122,14 @@ public final class ChatForwarder {
 
     /** Failures that say the upstream is unavailable (as opposed to a client's bad request, which passes through). */
     static boolean fallbackWorthy(Throwable e) {
-        return e instanceof UpstreamStatusException || e instanceof CallNotPermittedException || e instanceof BulkheadFullException
+        return e instanceof DownstreamStatusException || e instanceof CallNotPermittedException || e instanceof BulkheadFullException
                 || e instanceof TimeoutException || Downstreams.isConnectionRefused(e)
                 || e instanceof org.springframework.web.reactive.function.client.WebClientRequestException
                 || OpenAiErrorHandler.hasCause(e, java.io.IOException.class);
     }
 
     private static String unavailable(UpstreamRegistry.RouteTarget target, Throwable e) {
-        String what = switch (e) {
-            case CallNotPermittedException c -> "its circuit is open";
-            case BulkheadFullException b -> "it is at its concurrency limit";
-            case TimeoutException t -> "it did not answer in time";
-            case UpstreamStatusException s -> "it answered HTTP " + s.status();
-            default -> Downstreams.isConnectionRefused(e) ? "it refused the connection" : OpenAiErrorHandler.rootMessage(e);
-        };
-        return "the " + target.route() + " route's upstream '" + target.upstream().name() + "' is unavailable: " + what;
+        return "the " + target.route() + " route's upstream '" + target.upstream().name() + "' is unavailable: " + Downstreams.describe(e);
     }
 
-    private static String outcome(Throwable e) {
-        return switch (e) {
-            case CallNotPermittedException c -> "circuit_open";
-            case BulkheadFullException b -> "bulkhead_full";
-            case TimeoutException t -> "timeout";
-            case UpstreamStatusException s -> "http_" + s.status();
-            default -> Downstreams.isConnectionRefused(e) ? "connection_refused" : "error";
-        };
-    }
 }

@@ -1,5 +1,6 @@
 package dev.reasoningrouter.gateway.upstream;
 
+import dev.reasoningrouter.gateway.resilience.DownstreamStatusException;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -13,7 +14,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Sends a chat completion to an upstream, as JSON or as a stream, without blocking: Reactor Netty underneath, the
- * streamed body handed on chunk by chunk as it arrives. A 5xx answer becomes an {@link UpstreamStatusException} (a
+ * streamed body handed on chunk by chunk as it arrives. A 5xx answer becomes an {@link DownstreamStatusException} (a
  * failure for the downstream's circuit breaker); any other answer, 4xx included, is returned as it came.
  */
 public final class UpstreamClient {
@@ -39,7 +40,7 @@ public final class UpstreamClient {
                             int status = response.statusCode().value();
                             HttpHeaders passed = passedHeaders(response);
                             return status >= 500
-                                    ? Mono.error(new UpstreamStatusException(upstream.name(), status, passed, bytes))
+                                    ? Mono.error(new DownstreamStatusException(upstream.name(), status, passed, bytes))
                                     : Mono.just(new UpstreamReply(upstream.name(), status, passed, bytes));
                         }));
     }
@@ -55,7 +56,7 @@ public final class UpstreamClient {
                     if (status >= 500) {
                         return DataBufferUtils.join(response.bodyToFlux(DataBuffer.class)).map(UpstreamClient::bytes)
                                 .defaultIfEmpty(new byte[0])
-                                .flatMapMany(b -> Flux.error(new UpstreamStatusException(upstream.name(), status, passed, b)));
+                                .flatMapMany(b -> Flux.error(new DownstreamStatusException(upstream.name(), status, passed, b)));
                     }
                     Flux<StreamSignal> chunks = response.bodyToFlux(DataBuffer.class).map(b -> new StreamSignal.Chunk(bytes(b)));
                     return Flux.concat(Mono.just(new StreamSignal.Head(upstream.name(), status, passed)), chunks);
