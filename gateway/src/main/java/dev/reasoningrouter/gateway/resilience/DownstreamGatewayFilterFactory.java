@@ -7,8 +7,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code Downstream=<name>}: puts a proxied route behind the named downstream's guard (circuit breaker, time limiter,
- * bulkhead, retry on a refused connection), the same guard the gateway's own calls to that downstream use. A 5xx
- * answer passes through to the client and counts as a failure for the breaker.
+ * bulkhead), the same guard the gateway's own calls to that downstream use. A 5xx answer passes through to the client
+ * and counts as a failure for the breaker. A retry goes before it, as Spring Cloud Gateway's {@code Retry} filter (which
+ * knows how to send a proxied request again), limited to refused connections.
  */
 public class DownstreamGatewayFilterFactory extends AbstractGatewayFilterFactory<AbstractGatewayFilterFactory.NameConfig> {
     private final Downstreams downstreams;
@@ -31,7 +32,7 @@ public class DownstreamGatewayFilterFactory extends AbstractGatewayFilterFactory
                 HttpStatusCode status = exchange.getResponse().getStatusCode();
                 return status != null && status.is5xxServerError() ? Mono.error(new ServerErrorPassed(status)) : Mono.<Void>empty();
             }));
-            return guard.call(proxied).onErrorResume(ServerErrorPassed.class, e -> Mono.empty());
+            return guard.once(proxied).onErrorResume(ServerErrorPassed.class, e -> Mono.empty());
         };
     }
 

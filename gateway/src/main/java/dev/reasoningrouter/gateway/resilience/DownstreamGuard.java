@@ -22,13 +22,20 @@ import reactor.core.publisher.Mono;
 public record DownstreamGuard(String name, CircuitBreaker circuitBreaker, Bulkhead bulkhead, TimeLimiter callTimeLimiter,
                               TimeLimiter streamTimeLimiter, Retry retry) {
 
-    /** A call that yields one value (its answer). */
+    /** A call that yields one value (its answer), retried when its connection is refused. */
     public <T> Mono<T> call(Mono<T> call) {
+        return once(call).transformDeferred(RetryOperator.of(retry));
+    }
+
+    /**
+     * A call behind the bulkhead, time limiter and circuit breaker but not retried: for a call that cannot simply be
+     * subscribed to again (a proxied exchange, which Spring Cloud Gateway's own Retry filter re-sends instead).
+     */
+    public <T> Mono<T> once(Mono<T> call) {
         return call
                 .transformDeferred(BulkheadOperator.of(bulkhead))
                 .transformDeferred(TimeLimiterOperator.of(callTimeLimiter))
-                .transformDeferred(CircuitBreakerOperator.of(circuitBreaker))
-                .transformDeferred(RetryOperator.of(retry));
+                .transformDeferred(CircuitBreakerOperator.of(circuitBreaker));
     }
 
     /**
