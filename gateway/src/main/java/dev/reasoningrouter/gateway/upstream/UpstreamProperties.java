@@ -1,5 +1,7 @@
 package dev.reasoningrouter.gateway.upstream;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -13,8 +15,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record UpstreamProperties(Map<String, UpstreamSettings> upstreams, Map<String, RouteSettings> routes) {
 
     public UpstreamProperties {
-        upstreams = upstreams == null ? Map.of() : Map.copyOf(upstreams);
-        routes = routes == null ? Map.of() : Map.copyOf(routes);
+        // in the order configured: it is the order of GET /v1/models
+        upstreams = upstreams == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
+        routes = routes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(routes));
     }
 
     /**

@@ -11,6 +11,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The gateway in-process (random port) in front of the real {@link TestStack}: the real classifier, both path services
@@ -24,6 +25,7 @@ public abstract class StackTestBase {
     public static final String TIGHT_KEY = "sk-rr-test-tight-1d2e3f4a5b6c7d8e";
     public static final String TOKENS_KEY = "sk-rr-test-tokens-9a8b7c6d5e4f3a2b";
     protected static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    protected static final JsonMapper JSON = JsonMapper.builder().build();
 
     @LocalServerPort
     protected int port;
@@ -77,6 +79,21 @@ public abstract class StackTestBase {
             b.header("Authorization", "Bearer " + key);
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Uploads a batch input file (multipart, as any client sends it) and creates a batch of it; returns the batch's id. */
+    protected String batchOf(String jsonl) throws Exception {
+        String boundary = "rr-" + System.nanoTime();
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--" + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"input.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n"
+                + jsonl + "\r\n--" + boundary + "--\r\n";
+        HttpResponse<String> file = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/files"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        String fileId = JSON.readTree(file.body()).path("id").asString();
+        HttpResponse<String> batch = postJson("/v1/batches", KEY, "{\"input_file_id\":\"" + fileId
+                + "\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}");
+        return JSON.readTree(batch.body()).path("id").asString();
     }
 
     /** One line of the gateway's Prometheus text that starts with {@code prefix}, or null. */
