@@ -1,5 +1,6 @@
 package dev.reasoningrouter.contracts;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
 /**
@@ -26,7 +27,8 @@ public record InferenceResult(
         int promptTokens,
         int completionTokens,
         int reasoningTokens,
-        String error,
+        // named explicitly: else the isError() getter would take the name and JSON would say "error": false
+        @JsonProperty("error") String error,
         String errorCode,
         int statusCode,
         Map<String, Object> body,

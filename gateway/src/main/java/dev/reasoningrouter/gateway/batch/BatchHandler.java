@@ -68,12 +68,14 @@ public final class BatchHandler {
             if (!(purpose instanceof FormFieldPart p)) {
                 return Mono.error(OpenAiException.invalid("purpose", "missing required field 'purpose'", "missing_required_parameter"));
             }
-            if (!(file instanceof FilePart f)) {
-                return Mono.error(OpenAiException.invalid("file", "missing required file field 'file'", "missing_required_parameter"));
+            if (file == null) {
+                return Mono.error(OpenAiException.invalid("file", "missing required field 'file'", "missing_required_parameter"));
             }
-            return DataBufferUtils.join(f.content()).map(UpstreamClient::bytes).defaultIfEmpty(new byte[0])
+            // a client may send the file without a filename, which makes it a plain form field: its content is the same
+            String filename = file instanceof FilePart f ? f.filename() : "upload.jsonl";
+            return DataBufferUtils.join(file.content()).map(UpstreamClient::bytes).defaultIfEmpty(new byte[0])
                     .flatMap(bytes -> ok(() -> {
-                        StoredFile stored = batches.upload(owner(request), f.filename(), p.value(), utf8(bytes), bytes.length);
+                        StoredFile stored = batches.upload(owner(request), filename, p.value(), utf8(bytes), bytes.length);
                         return batches.fileObject(stored.owner(), stored.id());
                     }));
         });

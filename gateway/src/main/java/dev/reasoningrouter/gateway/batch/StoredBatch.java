@@ -41,13 +41,17 @@ public record StoredBatch(String id, long version, String owner, String endpoint
 
     /** The batch after a final transition, with the counts and the output and error files it ends with. */
     public StoredBatch finish(String newStatus, long at, int completed, int failed) {
-        String outputFile = "file-" + id + "-output";
+        String outputFile = newStatus.equals(FAILED) ? null : "file-" + id + "-output";
         String errorFile = failed > 0 ? "file-" + id + "-errors" : null;
+        boolean done = newStatus.equals(COMPLETED);
         return new StoredBatch(id, version + 1, owner, endpoint, inputFileId, completionWindow, newStatus, createdAt, inProgressAt,
-                newStatus.equals(COMPLETED) ? at : finalizingAt, newStatus.equals(COMPLETED) ? at : completedAt,
-                newStatus.equals(FAILED) ? at : failedAt, newStatus.equals(EXPIRED) ? at : expiredAt, cancellingAt,
-                newStatus.equals(CANCELLED) ? at : cancelledAt, expiresAt, total, invalid, validationFileId,
-                newStatus.equals(FAILED) ? null : outputFile, errorFile, completed, failed, metadata);
+                done ? Long.valueOf(at) : finalizingAt, done ? Long.valueOf(at) : completedAt, when(newStatus, FAILED, at, failedAt),
+                when(newStatus, EXPIRED, at, expiredAt), cancellingAt, when(newStatus, CANCELLED, at, cancelledAt), expiresAt, total,
+                invalid, validationFileId, outputFile, errorFile, completed, failed, metadata);
+    }
+
+    private static Long when(String newStatus, String status, long at, Long before) {
+        return newStatus.equals(status) ? Long.valueOf(at) : before;
     }
 
     /** The batch once a cancel was asked for. */

@@ -179,6 +179,7 @@ class BatchApiTest extends StackTestBase {
     void aCancelledBatchStopsWaitingAndEachKeySeesOnlyItsOwnBatches() throws Exception {
         OpenAIClient client = client(KEY);
         String file = upload(client, line("one", "fast", "Hi") + "\n" + line("two", "fast", "Hello") + "\n").id();
+        Batch kept = create(client, file);
         Batch batch = create(client, file);
         Batch cancelled = client.batches().cancel(batch.id());
         assertThat(cancelled.status()).isEqualTo(Batch.Status.CANCELLED);
@@ -189,8 +190,11 @@ class BatchApiTest extends StackTestBase {
         HttpResponse<String> list = get("/v1/batches?limit=1");
         assertThat(list.statusCode()).isEqualTo(200);
         JsonNode page = json.readTree(list.body());
-        assertThat(page.path("data").get(0).path("id").asString()).isEqualTo(batch.id());
+        assertThat(page.path("data").get(0).path("id").asString()).as("newest first").isEqualTo(batch.id());
         assertThat(page.path("has_more").asBoolean()).isTrue();
+        JsonNode next = json.readTree(get("/v1/batches?limit=1&after=" + batch.id()).body());
+        assertThat(next.path("data").get(0).path("id").asString()).isEqualTo(kept.id());
+        assertThat(client.batches().retrieve(kept.id()).status()).isEqualTo(Batch.Status.IN_PROGRESS);
 
         OpenAIClient other = client(TOKENS_KEY);
         assertThat(catchThrowableOfType(NotFoundException.class, () -> other.batches().retrieve(batch.id())).statusCode()).isEqualTo(404);
@@ -264,14 +268,13 @@ class BatchApiTest extends StackTestBase {
 
     private ConfigurableApplicationContext secondGateway() {
         TestStack stack = TestStack.get();
-        Map<String, Object> props = new HashMap<>();
-        props.put("server.port", "0");
-        props.put("spring.kafka.bootstrap-servers", stack.bootstrap());
-        props.put("rr.classifier-url", stack.classifier().url());
-        props.put("rr.fast-path-url", stack.fast().url());
-        props.put("rr.reasoning-path-url", stack.reasoning().url());
-        props.put("rr.auth.api-keys", KEY);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class).properties(props).run();
+        // as command-line arguments: they outrank application.yml, as the properties of a real deployment would
+        String[] args = {"--server.port=0", "--spring.kafka.bootstrap-servers=" + stack.bootstrap(),
+                "--rr.classifier-url=" + stack.classifier().url(), "--rr.fast-path-url=" + stack.fast().url(),
+                "--rr.reasoning-path-url=" + stack.reasoning().url(), "--rr.auth.api-keys=",
+                // the same key under the same name: batches belong to the key's name
+                "--rr.auth.keys[0].name=main", "--rr.auth.keys[0].key=" + KEY};
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class).run(args);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!context.getBean(BatchLog.class).ready() && System.nanoTime() < deadline) {
             sleep(100);

@@ -90,9 +90,15 @@ public abstract class StackTestBase {
         HttpResponse<String> file = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/files"))
                 .header("Authorization", "Bearer " + KEY).header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (file.statusCode() != 200) {
+            throw new AssertionError("upload failed: " + file.statusCode() + " " + file.body());
+        }
         String fileId = JSON.readTree(file.body()).path("id").asString();
         HttpResponse<String> batch = postJson("/v1/batches", KEY, "{\"input_file_id\":\"" + fileId
                 + "\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}");
+        if (batch.statusCode() != 200) {
+            throw new AssertionError("batch creation failed: " + batch.statusCode() + " " + batch.body());
+        }
         return JSON.readTree(batch.body()).path("id").asString();
     }
 
