@@ -69,6 +69,13 @@ public final class BatchService {
             throw OpenAiException.invalid("purpose", "'purpose' must be 'batch' (the only purpose this gateway stores files for), got '"
                     + purpose + "'", "invalid_value");
         }
+        if (bytes > properties.maxFileBytes()) {
+            throw new OpenAiException(413, "the file has " + bytes + " bytes; a batch file may have at most " + properties.maxFileBytes(),
+                    "invalid_request_error", "file", "file_too_large");
+        }
+        if (bytes == 0) {
+            throw OpenAiException.invalid("file", "the file is empty", "empty_file");
+        }
         StoredFile file = store(owner, filename, purpose, text, bytes, "file-" + id());
         log.info("file {} uploaded by {}: {} bytes", file.id(), owner, bytes);
         return file;

@@ -82,26 +82,28 @@ public final class Downstreams {
         return new DownstreamGuard(name, breaker, bulkhead, callLimiter, streamLimiter, retry);
     }
 
+    /** What kind of failure a downstream call had: its metric tag and its description in words. */
+    private record Failure(String tag, String words) {
+        static Failure of(Throwable e) {
+            return switch (e) {
+                case io.github.resilience4j.circuitbreaker.CallNotPermittedException c -> new Failure("circuit_open", "its circuit is open");
+                case BulkheadFullException b -> new Failure("bulkhead_full", "it is at its concurrency limit");
+                case java.util.concurrent.TimeoutException t -> new Failure("timeout", "it did not answer in time");
+                case DownstreamStatusException s -> new Failure("http_" + s.status(), "it answered HTTP " + s.status());
+                default -> isConnectionRefused(e) ? new Failure("connection_refused", "it refused the connection")
+                        : new Failure("error", rootMessage(e));
+            };
+        }
+    }
+
     /** Why a downstream call failed, in words: "its circuit is open", "it did not answer in time", … */
     public static String describe(Throwable e) {
-        return switch (e) {
-            case io.github.resilience4j.circuitbreaker.CallNotPermittedException c -> "its circuit is open";
-            case BulkheadFullException b -> "it is at its concurrency limit";
-            case java.util.concurrent.TimeoutException t -> "it did not answer in time";
-            case DownstreamStatusException s -> "it answered HTTP " + s.status();
-            default -> isConnectionRefused(e) ? "it refused the connection" : rootMessage(e);
-        };
+        return Failure.of(e).words();
     }
 
     /** A failure's metric tag: circuit_open, bulkhead_full, timeout, http_5xx, connection_refused or error. */
     public static String outcome(Throwable e) {
-        return switch (e) {
-            case io.github.resilience4j.circuitbreaker.CallNotPermittedException c -> "circuit_open";
-            case BulkheadFullException b -> "bulkhead_full";
-            case java.util.concurrent.TimeoutException t -> "timeout";
-            case DownstreamStatusException s -> "http_" + s.status();
-            default -> isConnectionRefused(e) ? "connection_refused" : "error";
-        };
+        return Failure.of(e).tag();
     }
 
     private static String rootMessage(Throwable e) {

@@ -144,7 +144,7 @@ class BatchApiTest extends StackTestBase {
                 refuse(producer, jobs.get("refused"));
                 producer.flush();
             }
-            Batch done = await(second, batch.id(), b -> b.status() == Batch.Status.COMPLETED);
+            Batch done = await(second, batch.id(), b -> Batch.Status.COMPLETED.equals(b.status()));
             assertThat(done.requestCounts().orElseThrow().completed()).isEqualTo(3);
             assertThat(done.requestCounts().orElseThrow().failed()).isEqualTo(3);
             assertThat(done.completedAt()).isPresent();
