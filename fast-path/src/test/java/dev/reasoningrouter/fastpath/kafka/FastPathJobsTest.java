@@ -94,14 +94,31 @@ class FastPathJobsTest {
         kafka.close();
     }
 
+    /** Other replicas of the service, started by tests (closed at the end). */
+    static final List<ConfigurableApplicationContext> replicas = new ArrayList<>();
+
     @AfterAll
-    static void stopReplica() {
-        if (replica != null) {
-            replica.close();
-        }
+    static void stopReplicas() {
+        replicas.forEach(ConfigurableApplicationContext::close);
     }
 
-    static ConfigurableApplicationContext replica;
+    /** Another replica of the fast path in the same consumer group: a second application context. */
+    static ConfigurableApplicationContext replica(String instance, int maxInFlight) {
+        Map<String, String> props = new HashMap<>(PROPERTIES);
+        props.put("rr.kafka.jobs.instance-id", instance);
+        props.put("rr.kafka.jobs.max-in-flight", Integer.toString(maxInFlight));
+        // as command-line arguments: they take precedence over application.yml, as the test's own properties do
+        String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(FastPathApplication.class)
+                .web(WebApplicationType.NONE).run(args);
+        replicas.add(context);
+        return context;
+    }
+
+    static double committedResults(ConfigurableApplicationContext context) {
+        var counter = context.getBean(MeterRegistry.class).find("rr.kafka.worker.outputs").tag("kind", "result").counter();
+        return counter == null ? 0 : counter.count();
+    }
 
     @Test
     void everyJobGetsExactlyOneResultAndBadRecordsAreAnsweredOrDeadLettered() throws Exception {
@@ -226,13 +243,8 @@ class FastPathJobsTest {
     @Test
     void twoReplicasSplitTheTopicAndTheSurvivorFinishesTheWorkOfOneKilledHalfWay() throws Exception {
         String batch = "batch-" + RUN + "-c";
-        Map<String, String> props = new HashMap<>(PROPERTIES);
-        props.put("rr.kafka.jobs.instance-id", "b-" + RUN);
-        props.put("rr.kafka.jobs.max-in-flight", "1"); // slower, so that it is stopped with work left
-        // as command-line arguments: they take precedence over application.yml, as the test's own properties do
-        String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        replica = new SpringApplicationBuilder(FastPathApplication.class).web(WebApplicationType.NONE).run(args);
-        JobWorker other = replica.getBean(JobWorker.class);
+        // slower (one job at a time), so that it is killed with work left
+        JobWorker other = replica("b-" + RUN, 1).getBean(JobWorker.class);
         await(() -> !worker.assignment().isEmpty() && !other.assignment().isEmpty()
                 && worker.assignment().size() + other.assignment().size() == 3, Duration.ofSeconds(60));
         Set<TopicPartition> otherPartitions = Set.copyOf(other.assignment());
@@ -271,6 +283,58 @@ class FastPathJobsTest {
                 .filter(id -> otherPartitions.contains(new TopicPartition(JOBS, partitionOf.get(id)))).count();
         assertThat(finishedForOther).as("the survivor answered the jobs the killed one left").isPositive();
         await(() -> worker.assignment().size() == 3, Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aReplicaStoppedGracefullyFinishesItsRunningJobAndHandsBackTheRest() throws Exception {
+        String batch = "batch-" + RUN + "-d";
+        ConfigurableApplicationContext context = replica("d-" + RUN, 1);
+        JobWorker other = context.getBean(JobWorker.class);
+        await(() -> !other.assignment().isEmpty() && worker.assignment().size() + other.assignment().size() == 3,
+                Duration.ofSeconds(60));
+        int n = 30;
+        for (int i = 0; i < n; i++) {
+            kafka.send(JOBS, KafkaJobsFixture.job("d-" + RUN + "-" + i, batch, "Describe the colour number " + i, 64));
+        }
+        await(() -> other.inFlight() == 1, Duration.ofSeconds(60));
+        double before = committedResults(context);
+        other.stop(); // graceful: the running job finishes and commits, the rest goes back to the group
+        assertThat(other.state()).isEqualTo(JobWorker.State.STOPPED);
+        assertThat(other.inFlight()).isZero();
+        assertThat(committedResults(context)).as("the job running at the stop was finished and committed")
+                .isGreaterThanOrEqualTo(before + 1);
+        var cancelled = context.getBean(MeterRegistry.class).find("rr.generation.requests").tag("source", "kafka")
+                .tag("finish_reason", "cancelled").counter();
+        assertThat(cancelled == null ? 0 : cancelled.count()).as("nothing cut short within the grace period").isZero();
+
+        List<ConsumerRecord<String, String>> results = kafka.readKeys(Topics.RESULTS, batch + "/", n, Duration.ofSeconds(120));
+        assertThat(results).hasSize(n);
+        assertThat(results.stream().map(ConsumerRecord::key).collect(Collectors.toSet())).hasSize(n);
+        long fromOther = results.stream()
+                .filter(r -> (TRANSACTIONAL_PREFIX + "-d-" + RUN).equals(KafkaJobsFixture.header(r, JobRecords.INSTANCE_HEADER))).count();
+        assertThat((double) fromOther).isEqualTo(committedResults(context));
+    }
+
+    @Test
+    void aReplicaStartedAgainWithTheSameInstanceIdFencesTheOldOne() throws Exception {
+        String batch = "batch-" + RUN + "-f";
+        String instance = "f-" + RUN;
+        JobWorker old = replica(instance, 1).getBean(JobWorker.class);
+        await(() -> !old.assignment().isEmpty(), Duration.ofSeconds(60));
+        // the same instance id, as a restarted replica has: its producer takes over the transactional id
+        JobWorker restarted = replica(instance, 1).getBean(JobWorker.class);
+        int n = 30;
+        for (int i = 0; i < n; i++) {
+            kafka.send(JOBS, KafkaJobsFixture.job("f-" + RUN + "-" + i, batch, "Count to " + i, 6));
+        }
+        await(() -> old.state() == JobWorker.State.FENCED, Duration.ofSeconds(60));
+        assertThat(old.isRunning()).isFalse();
+        assertThat(restarted.state()).isIn(JobWorker.State.CONSUMING, JobWorker.State.PAUSED);
+
+        List<ConsumerRecord<String, String>> results = kafka.readKeys(Topics.RESULTS, batch + "/", n, Duration.ofSeconds(120));
+        assertThat(results).as("the fenced replica's open work is redone, nothing twice").hasSize(n);
+        assertThat(results.stream().map(ConsumerRecord::key).collect(Collectors.toSet())).hasSize(n);
+        restarted.halt();
     }
 
     static void await(BooleanSupplier condition, Duration max) throws InterruptedException {

@@ -86,6 +86,11 @@ public final class JobWorker implements SmartLifecycle {
      */
     public record Settings(String topic, String groupId, String transactionalId, int maxInFlight, Duration shutdownGrace,
                            Duration commitInterval) {
+        /** Records taken and not yet committed, at most, before consumption pauses (a long job holds up its partition). */
+        public int maxUncommitted() {
+            return Math.max(32, 8 * maxInFlight);
+        }
+
         public Settings {
             if (maxInFlight < 1) {
                 throw new IllegalArgumentException("rr.kafka.jobs.max-in-flight must be at least 1, got " + maxInFlight);
@@ -360,9 +365,17 @@ public final class JobWorker implements SmartLifecycle {
             return polled;
         }
 
-        /** Pauses every assigned partition while the service is full, resumes them when it is not. */
+        /**
+         * Pauses every assigned partition while the service is full, resumes them when it is not. Full also means too
+         * many records taken and not committed: finished jobs behind a long one wait in memory until it ends.
+         */
         private boolean pauseWhenFull() {
-            boolean full = !queue.isEmpty() || inFlight.get() >= settings.maxInFlight() || service.admission().free() == 0;
+            int uncommitted = 0;
+            for (PartitionLedger ledger : ledgers.values()) {
+                uncommitted += ledger.size();
+            }
+            boolean full = !queue.isEmpty() || inFlight.get() >= settings.maxInFlight() || service.admission().free() == 0
+                    || uncommitted >= settings.maxUncommitted();
             if (full) {
                 consumer.pause(consumer.assignment());
             } else if (!consumer.paused().isEmpty()) {
