@@ -7,7 +7,6 @@ import dev.reasoningrouter.contracts.InferenceJob;
 import dev.reasoningrouter.contracts.InferenceResult;
 import dev.reasoningrouter.contracts.Topics;
 import dev.reasoningrouter.kafka.KafkaTestBroker;
-import dev.reasoningrouter.pathserving.TinyModel;
 import dev.reasoningrouter.pathserving.kafka.JobRecords;
 import dev.reasoningrouter.pathserving.kafka.KafkaJobsFixture;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,20 +36,11 @@ class FastPathEscalationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) {
-        String bootstrap = KafkaTestBroker.bootstrapServers();
-        KafkaJobsFixture.createTopics(bootstrap, 2, JOBS, REASONING_JOBS);
-        String model = TinyModel.file().toString();
-        r.add("spring.kafka.bootstrap-servers", () -> bootstrap);
-        r.add("rr.model.path", () -> model);
-        r.add("rr.model.threads", () -> "1");
-        r.add("rr.generation.max-tokens-limit", () -> "64");
-        r.add("rr.generation.default-max-tokens", () -> "4");
-        r.add("rr.fast.escalation.confidence-floor", () -> "1.0");
-        r.add("rr.kafka.jobs.topic", () -> JOBS);
-        r.add("rr.kafka.jobs.group-id", () -> "rr-fast-path-escalation-" + RUN);
-        r.add("rr.kafka.jobs.instance-id", () -> "e-" + RUN);
-        r.add("rr.kafka.jobs.commit-interval", () -> "100ms");
-        r.add("rr.kafka.escalation-topic", () -> REASONING_JOBS);
+        Map<String, String> p = KafkaJobsFixture.serviceProperties(JOBS, "rr-fast-path-escalation-" + RUN, "e-" + RUN, 2,
+                REASONING_JOBS);
+        p.put("rr.fast.escalation.confidence-floor", "1.0");
+        p.put("rr.kafka.escalation-topic", REASONING_JOBS);
+        KafkaJobsFixture.register(r, p);
     }
 
     @Autowired

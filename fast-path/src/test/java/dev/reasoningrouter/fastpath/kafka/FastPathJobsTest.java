@@ -7,8 +7,6 @@ import dev.reasoningrouter.contracts.InferenceJob;
 import dev.reasoningrouter.contracts.InferenceResult;
 import dev.reasoningrouter.contracts.Topics;
 import dev.reasoningrouter.fastpath.FastPathApplication;
-import dev.reasoningrouter.kafka.KafkaTestBroker;
-import dev.reasoningrouter.pathserving.TinyModel;
 import dev.reasoningrouter.pathserving.core.Admission;
 import dev.reasoningrouter.pathserving.kafka.JobRecords;
 import dev.reasoningrouter.pathserving.kafka.JobWorker;
@@ -54,21 +52,10 @@ class FastPathJobsTest {
     static final Map<String, String> PROPERTIES = properties();
 
     static Map<String, String> properties() {
-        String bootstrap = KafkaTestBroker.bootstrapServers();
-        KafkaJobsFixture.createTopics(bootstrap, 3, JOBS);
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("spring.kafka.bootstrap-servers", bootstrap);
-        p.put("rr.model.path", TinyModel.file().toString());
-        p.put("rr.model.threads", "1");
+        Map<String, String> p = KafkaJobsFixture.serviceProperties(JOBS, "rr-fast-path-test-" + RUN, "a-" + RUN, 3);
         p.put("rr.model.max-batch", "4");
         p.put("rr.serving.max-queued", "4");
-        p.put("rr.generation.max-tokens-limit", "64");
-        p.put("rr.generation.default-max-tokens", "4");
-        p.put("rr.kafka.jobs.topic", JOBS);
-        p.put("rr.kafka.jobs.group-id", "rr-fast-path-test-" + RUN);
         p.put("rr.kafka.jobs.transactional-id-prefix", TRANSACTIONAL_PREFIX);
-        p.put("rr.kafka.jobs.instance-id", "a-" + RUN);
-        p.put("rr.kafka.jobs.commit-interval", "100ms");
         p.put("rr.kafka.jobs.shutdown-grace", "5s");
         p.put("rr.kafka.escalate", "false");
         return p;
@@ -76,7 +63,7 @@ class FastPathJobsTest {
 
     @DynamicPropertySource
     static void register(DynamicPropertyRegistry r) {
-        PROPERTIES.forEach((k, v) -> r.add(k, () -> v));
+        KafkaJobsFixture.register(r, PROPERTIES);
     }
 
     @Autowired

@@ -29,7 +29,7 @@ public record KafkaWorkerProperties(@DefaultValue Jobs jobs, boolean escalate,
      * @param commitInterval        how often completed jobs are committed
      */
     public record Jobs(@DefaultValue("true") boolean enabled, String topic, String groupId, String transactionalIdPrefix,
-                       String instanceId, @DefaultValue("0") int maxInFlight, @DefaultValue("30s") Duration shutdownGrace,
+                       String instanceId, @DefaultValue("0") int maxInFlight, @DefaultValue("20s") Duration shutdownGrace,
                        @DefaultValue("200ms") Duration commitInterval) {}
 
     /** @param enabled publish accepted answers (the reasoning path sets it) */

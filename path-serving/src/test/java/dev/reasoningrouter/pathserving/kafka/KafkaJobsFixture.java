@@ -5,9 +5,12 @@ import dev.reasoningrouter.contracts.InferenceJob;
 import dev.reasoningrouter.contracts.InferenceRequest;
 import dev.reasoningrouter.contracts.RouteDecision;
 import dev.reasoningrouter.contracts.WireCodec;
+import dev.reasoningrouter.kafka.KafkaTestBroker;
+import dev.reasoningrouter.pathserving.TinyModel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -29,6 +32,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * The path services' Kafka tests' side of the broker: topics of their own, jobs produced as the classifier's routing
@@ -65,6 +69,35 @@ public final class KafkaJobsFixture implements AutoCloseable {
         } catch (Exception e) {
             throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The settings a path service's Kafka test runs with: the test broker, a fresh tiny model on one thread, a few
+     * tokens per answer, the worker on {@code jobsTopic} in {@code groupId} as {@code instanceId}, quick commits.
+     * The topics are created first, with {@code partitions} each.
+     */
+    public static Map<String, String> serviceProperties(String jobsTopic, String groupId, String instanceId, int partitions,
+                                                        String... moreTopics) {
+        String bootstrap = KafkaTestBroker.bootstrapServers();
+        List<String> topics = new ArrayList<>(List.of(jobsTopic));
+        topics.addAll(List.of(moreTopics));
+        createTopics(bootstrap, partitions, topics.toArray(String[]::new));
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("spring.kafka.bootstrap-servers", bootstrap);
+        p.put("rr.model.path", TinyModel.file().toString());
+        p.put("rr.model.threads", "1");
+        p.put("rr.generation.max-tokens-limit", "64");
+        p.put("rr.generation.default-max-tokens", "4");
+        p.put("rr.kafka.jobs.topic", jobsTopic);
+        p.put("rr.kafka.jobs.group-id", groupId);
+        p.put("rr.kafka.jobs.instance-id", instanceId);
+        p.put("rr.kafka.jobs.commit-interval", "100ms");
+        return p;
+    }
+
+    /** Registers {@code properties} for a {@code @SpringBootTest}. */
+    public static void register(DynamicPropertyRegistry registry, Map<String, String> properties) {
+        properties.forEach((k, v) -> registry.add(k, () -> v));
     }
 
     /** A job as the routing stage writes it: one user message, greedy, a few tokens. */

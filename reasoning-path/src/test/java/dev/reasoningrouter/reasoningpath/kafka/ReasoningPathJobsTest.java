@@ -9,7 +9,6 @@ import dev.reasoningrouter.contracts.InferenceResult;
 import dev.reasoningrouter.contracts.Topics;
 import dev.reasoningrouter.contracts.VerifiedAnswer;
 import dev.reasoningrouter.kafka.KafkaTestBroker;
-import dev.reasoningrouter.pathserving.TinyModel;
 import dev.reasoningrouter.pathserving.kafka.KafkaJobsFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,21 +43,11 @@ class ReasoningPathJobsTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) {
-        String bootstrap = KafkaTestBroker.bootstrapServers();
-        KafkaJobsFixture.createTopics(bootstrap, 2, JOBS);
-        String model = TinyModel.file().toString();
-        r.add("spring.kafka.bootstrap-servers", () -> bootstrap);
-        r.add("rr.model.path", () -> model);
-        r.add("rr.model.threads", () -> "1");
-        r.add("rr.generation.max-tokens-limit", () -> "64");
-        r.add("rr.generation.default-max-tokens", () -> "4");
-        r.add("rr.reasoning.verification.accept-threshold", () -> "0");
-        r.add("rr.reasoning.verification.max-rounds", () -> "1");
-        r.add("rr.reasoning.verification.critique-tokens", () -> "2");
-        r.add("rr.kafka.jobs.topic", () -> JOBS);
-        r.add("rr.kafka.jobs.group-id", () -> "rr-reasoning-path-test-" + RUN);
-        r.add("rr.kafka.jobs.instance-id", () -> "r-" + RUN);
-        r.add("rr.kafka.jobs.commit-interval", () -> "100ms");
+        Map<String, String> p = KafkaJobsFixture.serviceProperties(JOBS, "rr-reasoning-path-test-" + RUN, "r-" + RUN, 2);
+        p.put("rr.reasoning.verification.accept-threshold", "0");
+        p.put("rr.reasoning.verification.max-rounds", "1");
+        p.put("rr.reasoning.verification.critique-tokens", "2");
+        KafkaJobsFixture.register(r, p);
     }
 
     @LocalServerPort
