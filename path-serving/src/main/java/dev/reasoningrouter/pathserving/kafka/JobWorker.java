@@ -59,6 +59,7 @@ import org.springframework.context.SmartLifecycle;
 public final class JobWorker implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
     private static final Duration MAX_POLL_WAIT = Duration.ofMillis(100);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     /** What the worker is doing, for health and tests. */
     public enum State {
@@ -267,15 +268,21 @@ public final class JobWorker implements SmartLifecycle {
 
     private void session() {
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig);
+        KafkaProducer<String, String> producer = null;
         Session session = null;
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig)) {
+        try {
+            producer = new KafkaProducer<>(producerConfig);
             session = new Session(consumer, producer);
             session.run();
         } finally {
             if (session != null) {
                 session.abandon();
             }
-            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            // bounded: with the broker away, an unbounded close would hold the next session (or the shutdown)
+            if (producer != null) {
+                producer.close(CLOSE_WAIT);
+            }
+            consumer.close(CloseOptions.timeout(CLOSE_WAIT));
             assignment = Set.of();
             buffered = 0;
             waiting = 0;
