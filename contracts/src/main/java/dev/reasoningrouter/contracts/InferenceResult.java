@@ -1,5 +1,6 @@
 package dev.reasoningrouter.contracts;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
@@ -27,7 +28,6 @@ public record InferenceResult(
         int promptTokens,
         int completionTokens,
         int reasoningTokens,
-        // named explicitly: else the isError() getter would take the name and JSON would say "error": false
         @JsonProperty("error") String error,
         String errorCode,
         int statusCode,
@@ -35,6 +35,11 @@ public record InferenceResult(
         String escalatedFrom,
         long completedAtMs) {
 
+    /**
+     * Not a property: as a bean getter it would be written as {@code "error": true} over the message (the explicit
+     * {@code @JsonProperty} on the component keeps the message itself in the JSON).
+     */
+    @JsonIgnore
     public boolean isError() {
         return error != null;
     }

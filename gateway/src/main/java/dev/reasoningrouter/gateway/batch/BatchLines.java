@@ -2,8 +2,8 @@ package dev.reasoningrouter.gateway.batch;
 
 import dev.reasoningrouter.contracts.ChatMessage;
 import dev.reasoningrouter.contracts.InferenceRequest;
+import dev.reasoningrouter.contracts.RecordLimit;
 import dev.reasoningrouter.contracts.RouteDecision;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,8 +22,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class BatchLines {
     public static final String ENDPOINT = "/v1/chat/completions";
-    /** Largest request record: the broker's default message limit, less room for the key and headers. */
-    static final int MAX_RECORD_BYTES = 1_000_000;
     private static final Set<String> ROLES = Set.of("system", "user", "assistant", "developer");
     private static final Set<String> MODELS = Set.of("auto", RouteDecision.FAST, RouteDecision.REASONING);
 
@@ -133,10 +131,10 @@ public final class BatchLines {
         String requestId = "batch_req_" + batchId.substring(batchId.indexOf('_') + 1) + "_" + number;
         InferenceRequest request = new InferenceRequest(requestId, batchId, customId, model, messages, maxTokens, temperature, topP,
                 seed, metadata, now);
-        int bytes = json.writeValueAsString(request).getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > MAX_RECORD_BYTES) {
+        int bytes = RecordLimit.bytes(json.writeValueAsString(request));
+        if (bytes > RecordLimit.MAX_BYTES) {
             throw new BadLine(customId, "request_too_large", "the request is " + bytes + " bytes, over the "
-                    + MAX_RECORD_BYTES + "-byte limit of one request");
+                    + RecordLimit.MAX_BYTES + "-byte limit of one request");
         }
         return new Accepted(number, customId, request);
     }

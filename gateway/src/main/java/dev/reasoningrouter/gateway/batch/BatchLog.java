@@ -1,6 +1,7 @@
 package dev.reasoningrouter.gateway.batch;
 
 import dev.reasoningrouter.contracts.InferenceResult;
+import dev.reasoningrouter.contracts.StageClients;
 import dev.reasoningrouter.contracts.Topics;
 import dev.reasoningrouter.contracts.WireCodec;
 import java.time.Duration;
@@ -22,7 +23,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -245,13 +245,8 @@ public final class BatchLog implements SmartLifecycle {
     }
 
     private Map<String, Object> producerConfig() {
-        Map<String, Object> p = new HashMap<>(kafka.buildProducerProperties());
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        Map<String, Object> p = StageClients.transactionalProducer(kafka.buildProducerProperties(), transactionalId);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         return p;
     }
 
