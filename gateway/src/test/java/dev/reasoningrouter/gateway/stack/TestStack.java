@@ -12,8 +12,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The real services the gateway's stack tests run against, started once per test JVM and shared by the test classes:
- * the broker ({@link KafkaTestBroker}), the classifier, the fast path and the reasoning path from their repackaged
- * jars, and on demand a second fast path that stands in as an OpenAI-compatible upstream. Stopped when the JVM exits.
+ * the broker ({@link KafkaTestBroker}), the classifier (with its Kafka routing stage), the fast path and the reasoning
+ * path from their repackaged jars (with their Kafka job workers), and on demand a second fast path that stands in as
+ * an OpenAI-compatible upstream. Stopped when the JVM exits.
  * Each test that stops a service (an outage) starts it again before it ends.
  *
  * <p>One stack per test JVM is the point of this class, hence its static state.
@@ -29,7 +30,7 @@ public final class TestStack {
     private final ServiceJar fast;
     private final ServiceJar reasoning;
     private ServiceJar standIn;
-    private final List<ServiceJar> all = new ArrayList<>();
+    private final List<ServiceJar> services = new ArrayList<>();
 
     private TestStack() {
         root = Path.of(System.getProperty("rr.repo.root", ".."));
@@ -46,10 +47,16 @@ public final class TestStack {
                 "RR_CLASSIFIER_TRANSACTIONAL_ID", "rr-classifier-gateway-test-" + run,
                 "RR_MODEL_THREADS", "1"));
         classifier = service("classifier", "classifier");
-        fast = service("fast-path", "fast-path");
-        reasoning = service("reasoning-path", "reasoning-path");
+        fast = service("fast-path", "fast-path", worker("fast", run));
+        reasoning = service("reasoning-path", "reasoning-path", worker("reasoning", run));
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "rr-test-stack-stop"));
         startAll(List.of(classifier, fast, reasoning));
+    }
+
+    /** A path service's job worker: a consumer group and transactional ids of this run's own. */
+    private static Map<String, String> worker(String path, String run) {
+        String id = "rr-" + path + "-path-gateway-test-" + run;
+        return Map.of("RR_KAFKA_JOBS_GROUPID", id, "RR_KAFKA_JOBS_TRANSACTIONALIDPREFIX", id);
     }
 
     public static synchronized TestStack get() {
@@ -60,8 +67,14 @@ public final class TestStack {
     }
 
     private ServiceJar service(String name, String module) {
-        ServiceJar s = new ServiceJar(name, root, module, KafkaTestBroker.freePort(), env, logs);
-        all.add(s);
+        return service(name, module, Map.of());
+    }
+
+    private ServiceJar service(String name, String module, Map<String, String> extraEnv) {
+        Map<String, String> all = new HashMap<>(env);
+        all.putAll(extraEnv);
+        ServiceJar s = new ServiceJar(name, root, module, KafkaTestBroker.freePort(), all, logs);
+        services.add(s);
         return s;
     }
 
@@ -95,13 +108,14 @@ public final class TestStack {
     /** A second fast path service, to stand in as an OpenAI-compatible upstream (started on first use). */
     public synchronized ServiceJar standIn() {
         if (standIn == null) {
-            standIn = service("stand-in-fast-path", "fast-path");
+            // an HTTP upstream only: its job worker stays off, so that it takes no jobs from the real fast path
+            standIn = service("stand-in-fast-path", "fast-path", Map.of("RR_KAFKA_JOBS_ENABLED", "false"));
             startAll(List.of(standIn));
         }
         return standIn;
     }
 
     private void stopAll() {
-        all.forEach(ServiceJar::stop);
+        services.forEach(ServiceJar::stop);
     }
 }
