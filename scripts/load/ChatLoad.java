@@ -8,6 +8,15 @@
 // Prints per level: requests/s, completion tokens/s (all requests together), latency and time-to-first-token
 // percentiles, each request's own tokens/s (min/median/max: no request should starve), errors by status; and the
 // throughput ratio of each level to the first. --json FILE writes the same as JSON. Only JDK classes are used.
+//
+// Overhead mode (the gateway's overhead over calling a path directly): --overhead DIRECT_URL. Then --url is the
+// gateway, --model a comma-separated list of the models to ask it for (e.g. auto,fast), --api-key and --extra go to the
+// gateway only, --direct-model (default fast) is sent to DIRECT_URL. Per concurrency level the targets take turns for
+// --rounds rounds (default 5) of --requests each, so that a shared machine's noise falls on all alike; it prints each
+// target's latency p50/p90/p99 and the difference to the direct call:
+//
+//   java scripts/load/ChatLoad.java --url http://127.0.0.1:8080 --overhead http://127.0.0.1:8082 --model auto,fast \
+//        --api-key "$(cat run/dev-api-key)" --extra '"rr":{"escalate":false}' --no-stream --max-tokens 1 --concurrency 4
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -65,6 +74,18 @@ public class ChatLoad {
         List<String> prompts = prompts(a);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
 
+        if (a.containsKey("overhead")) {
+            String direct = a.get("overhead").replaceAll("/+$", "") + a.getOrDefault("path", "/v1/chat/completions");
+            List<Target> targets = new ArrayList<>();
+            targets.add(new Target("direct (" + a.getOrDefault("direct-model", "fast") + ")", direct, null,
+                    a.getOrDefault("direct-model", "fast"), ""));
+            for (String m : (model == null ? "auto" : model).split(",")) {
+                targets.add(new Target("gateway (" + m + ")", endpoint, key, m, extra));
+            }
+            System.out.print(overhead(http, targets, prompts, maxTokens, temperature, stream, warmup, levels, requests,
+                    Integer.parseInt(a.getOrDefault("rounds", "5"))));
+            return;
+        }
         List<Level> results = new ArrayList<>();
         for (int c : levels) {
             run(http, endpoint, key, prompts, model, maxTokens, temperature, stream, extra, warmup, c, 1000); // not counted
@@ -167,6 +188,49 @@ public class ChatLoad {
         } catch (IOException | InterruptedException e) {
             return new Sample(0, System.nanoTime() - t0, -1, 0, 0, e.toString());
         }
+    }
+
+    /** One endpoint of an overhead comparison, with what is sent to it. */
+    record Target(String name, String endpoint, String key, String model, String extra) {}
+
+    /**
+     * The targets take turns, round by round, at each concurrency level; the report gives each one's latency
+     * percentiles over all its rounds and the difference to the first target (the direct call).
+     */
+    static String overhead(HttpClient http, List<Target> targets, List<String> prompts, int maxTokens, double temperature,
+                           boolean stream, int warmup, int[] levels, int requests, int rounds) throws InterruptedException {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "overhead: %d rounds of %d requests per target and level, "
+                + "max_tokens %d, %s%n", rounds, requests, maxTokens, stream ? "streamed" : "plain JSON"));
+        b.append("| concurrency | target | requests | p50 ms | p90 ms | p99 ms | overhead p50 ms | overhead p99 ms | errors |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (int c : levels) {
+            Map<Target, List<Sample>> samples = new LinkedHashMap<>();
+            for (Target t : targets) {
+                run(http, t.endpoint(), t.key(), prompts, t.model(), maxTokens, temperature, stream, t.extra(), warmup, c, 1000);
+                samples.put(t, new ArrayList<>());
+            }
+            for (int r = 0; r < rounds; r++) {
+                for (Target t : targets) {
+                    samples.get(t).addAll(run(http, t.endpoint(), t.key(), prompts, t.model(), maxTokens, temperature, stream,
+                            t.extra(), requests, c, r * requests));
+                }
+            }
+            List<Double> base = null;
+            for (Target t : targets) {
+                List<Sample> all = samples.get(t);
+                List<Double> lat = all.stream().filter(s -> s.status == 200 && s.error == null).map(s -> s.latencyNanos / 1e6)
+                        .sorted().toList();
+                if (base == null) {
+                    base = lat;
+                }
+                boolean first = t == targets.getFirst();
+                b.append(String.format(Locale.ROOT, "| %d | %s | %d | %.1f | %.1f | %.1f | %s | %s | %d |%n", c, t.name(), lat.size(),
+                        pct(lat, 50), pct(lat, 90), pct(lat, 99),
+                        first ? "–" : String.format(Locale.ROOT, "%+.1f", pct(lat, 50) - pct(base, 50)),
+                        first ? "–" : String.format(Locale.ROOT, "%+.1f", pct(lat, 99) - pct(base, 99)), all.size() - lat.size()));
+            }
+        }
+        return b.toString();
     }
 
     static String report(List<Level> levels, String endpoint, int maxTokens, boolean stream) {

@@ -89,6 +89,18 @@ class EdgeFaultsTest {
     }
 
     @Test
+    void theClassifyRouteDoesNotHandTheClientsKeyToTheClassifier() throws Exception {
+        int before = FAKES.received().size();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/classify"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"hi\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        FakeUpstreams.Received got = FAKES.received().get(before);
+        assertThat(got.body()).isEqualTo("{\"text\":\"hi\"}");
+        assertThat(got.authorization()).isNull();
+    }
+
+    @Test
     void aReasoningUpstreamAnswering500IsReplacedByTheFastRouteMarkedDegraded() throws Exception {
         HttpResponse<String> r = chat(request("reasoning", false));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

@@ -19,7 +19,8 @@ import java.util.concurrent.Executors;
  *   <li>{@code fails}: 500; {@code rejects}: 422 with a body of its own and {@code Retry-After};</li>
  *   <li>{@code breaks}: streams two chunks and then cuts the connection; {@code ends}: two chunks and a clean end without
  *       {@code [DONE]}; {@code stalls}: one chunk and then silence;</li>
- *   <li>{@code slow-classifier}: a classifier that takes two seconds.</li>
+ *   <li>{@code slow-classifier}: a classifier that takes two seconds; {@code /v1/classify} at the root answers at once and
+ *       records what it got (the proxied classify route).</li>
  * </ul>
  */
 public final class FakeUpstreams implements AutoCloseable {
@@ -52,6 +53,12 @@ public final class FakeUpstreams implements AutoCloseable {
         server.createContext("/slow-classifier/v1/classify", e -> {
             pause(2000);
             send(e, 200, "application/json", "{\"route\":\"reasoning\",\"score\":0.9,\"threshold\":0.5}");
+        });
+        // the classify route proxies the request's own path to the classifier's host
+        server.createContext("/v1/classify", e -> {
+            received.add(new Received(e.getRequestHeaders().getFirst("Authorization"), new String(e.getRequestBody().readAllBytes(),
+                    StandardCharsets.UTF_8)));
+            send(e, 200, "application/json", "{\"route\":\"fast\",\"score\":0.1,\"threshold\":0.5}");
         });
         server.start();
     }
