@@ -56,7 +56,7 @@ public final class ReasoningCompletionPolicy implements CompletionPolicy {
     public Completion complete(CompletionJob job, CompletionListener listener, CancellationToken cancel) {
         long start = System.nanoTime();
         ModelLearner learner = learner(job);
-        if (!settings.verification()) {
+        if (!settings.verification() || !job.verify()) {
             Draft d = learner.draft(new DraftRequest(job.messages(), null, null, 1, 0), new DraftListener() {
                 @Override
                 public void thinking(String delta) {
