@@ -113,6 +113,17 @@ public final class BatchLines {
             }
             metadata.put(InferenceRequest.METADATA_THRESHOLD, Double.toString(threshold.asDouble()));
         }
+        // the path services' own options travel as metadata strings over Kafka
+        JsonNode rr = body.path("rr");
+        positiveOption(customId, rr, "samples", "rr_samples", metadata);
+        positiveOption(customId, rr, "max_rounds", "rr_max_rounds", metadata);
+        JsonNode verify = rr.path("verify");
+        if (!verify.isMissingNode() && !verify.isNull()) {
+            if (!verify.isBoolean()) {
+                throw new BadLine(customId, "invalid_type", "'body.rr.verify' must be a boolean");
+            }
+            metadata.put("rr_verify", Boolean.toString(verify.asBoolean()));
+        }
         List<ChatMessage> messages = messages(customId, body.get("messages"));
         Integer maxTokens = positiveInt(customId, body, "max_completion_tokens");
         if (maxTokens == null) {
@@ -175,6 +186,17 @@ public final class BatchLines {
             throw new BadLine(customId, "invalid_messages", "'body.messages' has no user message with text");
         }
         return out;
+    }
+
+    private static void positiveOption(String customId, JsonNode rr, String key, String metadataKey, Map<String, String> metadata) {
+        JsonNode n = rr.path(key);
+        if (n.isMissingNode() || n.isNull()) {
+            return;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 1) {
+            throw new BadLine(customId, "invalid_value", "'body.rr." + key + "' must be a positive integer");
+        }
+        metadata.put(metadataKey, Integer.toString(n.asInt()));
     }
 
     private static Integer positiveInt(String customId, JsonNode body, String key) {

@@ -21,7 +21,8 @@ class BatchLinesTest {
         String file = String.join("\n",
                 line("a", ok),                                                                     // 1
                 line("b", "{\"model\":\"reasoning\",\"messages\":[{\"role\":\"system\",\"content\":\"be brief\"},"
-                        + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Prove it\"}]}],\"rr\":{\"threshold\":0.3},"
+                        + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Prove it\"}]}],"
+                        + "\"rr\":{\"threshold\":0.3,\"samples\":2,\"max_rounds\":3,\"verify\":false},"
                         + "\"temperature\":0.5,\"seed\":4}"),                                      // 2
                 "",                                                                                // 3: blank, skipped
                 "{not json",                                                                       // 4
@@ -54,7 +55,8 @@ class BatchLinesTest {
         assertThat(a.metadata()).isEmpty();
         assertThat(a.createdAtMs()).isEqualTo(1000L);
         InferenceRequest b = v.accepted().get(1).request();
-        assertThat(b.metadata()).isEqualTo(Map.of("rr_route", "reasoning", "rr_threshold", "0.3"));
+        assertThat(b.metadata()).isEqualTo(Map.of("rr_route", "reasoning", "rr_threshold", "0.3", "rr_samples", "2",
+                "rr_max_rounds", "3", "rr_verify", "false"));
         assertThat(b.messages()).hasSize(2);
         assertThat(b.lastUserText()).isEqualTo("Prove it");
         assertThat(b.temperature()).isEqualTo(0.5);

@@ -106,7 +106,7 @@ public final class JobRecords {
             return new Refused(List.of(error(job, e.status(), e.body())));
         }
         CompletionJob completion = new CompletionJob(request.requestId(), checked.messages(), checked.sampling(),
-                checked.samples(), checked.maxRounds(), job.escalation(), "kafka");
+                checked.samples(), checked.maxRounds(), job.escalation(), "kafka", checked.verify());
         try {
             service.check(completion);
         } catch (IllegalArgumentException e) {
@@ -183,7 +183,38 @@ public final class JobRecords {
         body.put("temperature", request.temperature());
         body.put("top_p", request.topP());
         body.put("seed", request.seed());
+        Map<String, Object> rr = rrOptions(request.metadata());
+        if (!rr.isEmpty()) {
+            body.put("rr", rr);
+        }
         return body;
+    }
+
+    /**
+     * The request's {@code rr} options, which travel on Kafka as metadata strings ({@code rr_samples},
+     * {@code rr_max_rounds}, {@code rr_verify}): numbers and booleans are passed on as such, anything else as the
+     * string, which the API's checks then refuse with the parameter named.
+     */
+    private static Map<String, Object> rrOptions(Map<String, String> metadata) {
+        Map<String, Object> rr = new LinkedHashMap<>();
+        if (metadata == null) {
+            return rr;
+        }
+        for (String key : List.of("samples", "max_rounds")) {
+            String v = metadata.get("rr_" + key);
+            if (v != null) {
+                try {
+                    rr.put(key, Long.parseLong(v.strip()));
+                } catch (NumberFormatException e) {
+                    rr.put(key, v);
+                }
+            }
+        }
+        String verify = metadata.get("rr_verify");
+        if (verify != null) {
+            rr.put("verify", verify.strip().equals("true") ? Boolean.TRUE : verify.strip().equals("false") ? Boolean.FALSE : verify);
+        }
+        return rr;
     }
 
     private static OpenAiError invalidMessages(RuntimeException e) {

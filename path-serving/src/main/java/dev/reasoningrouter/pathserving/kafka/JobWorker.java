@@ -479,6 +479,11 @@ public final class JobWorker implements SmartLifecycle {
                 ledgers.get(p.partition()).committed(p);
             }
             metrics.committed(outputs, System.nanoTime() - t0);
+            for (Output o : outputs) {
+                if (o.kind() == Output.Kind.ESCALATION) {
+                    service.metrics().escalated("kafka"); // counted once it is really handed on
+                }
+            }
         }
 
         @Override
