@@ -8,6 +8,7 @@ import dev.reasoningrouter.contracts.InferenceRequest;
 import dev.reasoningrouter.contracts.InferenceResult;
 import dev.reasoningrouter.contracts.OpenAiError;
 import dev.reasoningrouter.contracts.OpenAiException;
+import dev.reasoningrouter.contracts.RouteDecision;
 import dev.reasoningrouter.contracts.RecordLimit;
 import dev.reasoningrouter.contracts.Topics;
 import dev.reasoningrouter.contracts.VerifiedAnswer;
@@ -121,13 +122,13 @@ public final class JobRecords {
     }
 
     /**
-     * The outputs of a finished job: an escalation when the fast path advises one (never for a job that was escalated
+     * The outputs of a finished job: an escalation when the fast path advises one (never for a forced route, nor for a job that was escalated
      * already), else the result, and the verified answer when the critic accepted it.
      */
     List<Output> answered(Accepted a, Completion c) {
         EscalationAdvice advice = c.escalation();
         if (settings.escalationTopic() != null && advice != null && advice.suggested() && a.job().escalatedFrom() == null
-                && a.job().escalation() == null) {
+                && a.job().escalation() == null && !forced(a.job())) {
             Output escalation = escalation(a, c, advice);
             if (escalation != null) {
                 return List.of(escalation);
@@ -309,6 +310,11 @@ public final class JobRecords {
      * The job handed to the reasoning path with this path's draft and why; without the draft when it would not fit a
      * record; null (answer here instead) when even that would not fit.
      */
+    /** A job whose request named its route (model "fast"): answered where it was sent, as over HTTP. */
+    private static boolean forced(InferenceJob job) {
+        return job.decision() != null && RouteDecision.SOURCE_FORCED.equals(job.decision().source());
+    }
+
     private Output escalation(Accepted a, Completion c, EscalationAdvice advice) {
         String path = service.profile().path();
         long now = System.currentTimeMillis();

@@ -9,6 +9,7 @@ import dev.reasoningrouter.contracts.Escalation;
 import dev.reasoningrouter.contracts.InferenceJob;
 import dev.reasoningrouter.contracts.InferenceRequest;
 import dev.reasoningrouter.contracts.InferenceResult;
+import dev.reasoningrouter.contracts.RouteDecision;
 import dev.reasoningrouter.contracts.OpenAiException;
 import dev.reasoningrouter.contracts.RecordLimit;
 import dev.reasoningrouter.contracts.Topics;
@@ -212,6 +213,13 @@ class JobRecordsTest {
         List<Output> disabled = records(null, false).answered((JobRecords.Accepted) records.intake(record(fresh)),
                 completion("5", "", low, null));
         assertThat(disabled).singleElement().satisfies(o -> assertThat(o.kind()).isEqualTo(Output.Kind.RESULT));
+
+        // a request that named its route (model "fast") is answered where it was sent, as over HTTP
+        RouteDecision d = fresh.decision();
+        InferenceJob forced = new InferenceJob(fresh.request(), new RouteDecision(d.route(), d.score(), d.threshold(),
+                d.taskType(), d.taskProbability(), d.modelVersion(), d.latencyMs(), RouteDecision.SOURCE_FORCED), null);
+        List<Output> kept = records.answered((JobRecords.Accepted) records.intake(record(forced)), completion("5", "", low, null));
+        assertThat(kept).singleElement().satisfies(o -> assertThat(o.kind()).isEqualTo(Output.Kind.RESULT));
     }
 
     @Test
