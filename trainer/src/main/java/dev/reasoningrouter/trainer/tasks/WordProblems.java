@@ -106,11 +106,14 @@ final class WordProblems {
             q = q.replace("{" + i + "}", Long.toString(nums[i]));
         }
         StringBuilder steps = new StringBuilder();
-        steps.append(nums[0]);
-        for (int i = 0; i < opCount; i++) {
-            steps.append(tpl.ops().get(i).sign).append(nums[i + 1]);
+        if (opCount > 1) {
+            // the whole expression first; each operation's own header follows
+            steps.append(nums[0]);
+            for (int i = 0; i < opCount; i++) {
+                steps.append(tpl.ops().get(i).sign).append(nums[i + 1]);
+            }
+            steps.append('\n');
         }
-        steps.append('\n');
         long acc = nums[0];
         for (int i = 0; i < opCount; i++) {
             long b = nums[i + 1];
