@@ -10,10 +10,27 @@ import dev.reasoningrouter.trainer.run.RunHeader;
 import dev.reasoningrouter.trainer.run.Trainer;
 import dev.reasoningrouter.trainer.run.TrainingConfig;
 import dev.reasoningrouter.trainer.vocab.TaskVocabulary;
+import dev.reasoningrouter.engine.serving.ModelHost;
+import dev.reasoningrouter.engine.tensor.GgmlType;
+import dev.reasoningrouter.engine.tokenizer.ChatTemplate;
+import dev.reasoningrouter.trainer.data.Example;
+import dev.reasoningrouter.trainer.eval.EvalReport;
+import dev.reasoningrouter.trainer.eval.EvalRun;
+import dev.reasoningrouter.trainer.export.ModelExport;
+import dev.reasoningrouter.trainer.export.TrainedTensors;
+import dev.reasoningrouter.trainer.tasks.Task;
+import dev.reasoningrouter.trainer.tasks.TaskGenerator;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The trainer's command line ({@code ./rr train COMMAND}). Exit codes: 0 ok, 1 failure, 2 bad usage.
@@ -29,9 +46,19 @@ public final class TrainerCli {
                       [--lr X] [--log-every N] [--checkpoint-every N] [--eval-every N] [--until-step N]
                       [--vocab-size N] [--vocab-samples N] [--max-tokens N]
                       start a run in DIR, or resume the one there (then --steps may extend it)
+              export  --run DIR --out FILE.gguf [--type q8_0|f32|f16|bf16] [--safetensors DIR [--safetensors-type bf16|f32]]
+                      write the run's model (last checkpoint) as a GGUF the engine serves, and optionally a checkpoint folder
+              eval    --model FILE [--per-cell N] [--seed S] [--modes fast-k1,fast-k2,direct-full,reasoning] [--no-critic]
+                      [--best-of N] [--threads T] [--batch N] [--json FILE] [--items]
+                      answer held-out questions through the engine; accuracy per mode, level and kind (JSON with --json)
+              heldout [--seed S] [--per-cell N] [--out FILE]
+                      the held-out evaluation set as JSON lines (kind, level, question, answer)
+              sample  [--count N] [--seed S]
+                      training examples as the model sees them (rendered chat text)
               help    this text
             """;
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private final PrintStream out;
     private final PrintStream err;
 
@@ -49,6 +76,10 @@ public final class TrainerCli {
         try {
             switch (cmd) {
                 case "run" -> train(new Options(args, 1, Set.of()));
+                case "export" -> export(new Options(args, 1, Set.of()));
+                case "eval" -> evaluate(new Options(args, 1, Set.of("no-critic", "items")));
+                case "heldout" -> heldOut(new Options(args, 1, Set.of()));
+                case "sample" -> sample(new Options(args, 1, Set.of()));
                 case "help", "-h", "--help" -> out.print(HELP);
                 default -> throw new UsageException("unknown command '" + cmd + "'");
             }
@@ -63,6 +94,98 @@ public final class TrainerCli {
         }
     }
 
+    private void export(Options o) throws IOException {
+        Path runDir = o.path("run");
+        Path outFile = o.path("out");
+        GgmlType type = type(o.text("type", "q8_0"));
+        String st = o.text("safetensors", null);
+        GgmlType stType = type(o.text("safetensors-type", "bf16"));
+        o.rejectUnknown();
+        TrainedTensors t = ModelExport.fromRun(runDir);
+        ModelExport.gguf(t, type, outFile);
+        out.println("wrote " + outFile + " (" + type.name().toLowerCase(Locale.ROOT) + ", " + Files.size(outFile) + " bytes): " + t.name());
+        if (st != null) {
+            ModelExport.safetensors(t, stType, Path.of(st));
+            out.println("wrote " + st + " (safetensors " + stType.name().toLowerCase(Locale.ROOT) + ", with tokenizer.json)");
+        }
+    }
+
+    private static GgmlType type(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "f32" -> GgmlType.F32;
+            case "f16" -> GgmlType.F16;
+            case "bf16" -> GgmlType.BF16;
+            case "q8_0" -> GgmlType.Q8_0;
+            default -> throw new UsageException("--type takes f32, f16, bf16 or q8_0, not '" + name + "'");
+        };
+    }
+
+    private void evaluate(Options o) throws IOException {
+        Path model = o.path("model");
+        int perCell = o.integer("per-cell", 25);
+        long seed = o.whole("seed", EvalRun.DEFAULT_SEED);
+        List<String> modes = List.of(o.text("modes", "fast-k1,fast-k2,direct-full,reasoning").split(","));
+        boolean critic = !o.flag("no-critic");
+        int bestOf = o.integer("best-of", 0);
+        int threads = o.integer("threads", 2);
+        int batch = o.integer("batch", 16);
+        String json = o.text("json", null);
+        boolean items = o.flag("items");
+        o.rejectUnknown();
+        EvalRun.Settings settings = new EvalRun.Settings(perCell, seed, modes, critic, bestOf, items);
+        try (ModelHost host = ModelHost.open(model, threads, batch)) {
+            EvalReport report = new EvalRun(host, out).run(model.toString(), settings);
+            out.print(report.table());
+            if (json != null) {
+                Files.writeString(Path.of(json), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report.toMap(items)));
+                out.println("wrote " + json);
+            }
+        }
+    }
+
+    private void heldOut(Options o) throws IOException {
+        long seed = o.whole("seed", EvalRun.DEFAULT_SEED);
+        int perCell = o.integer("per-cell", 25);
+        String file = o.text("out", null);
+        o.rejectUnknown();
+        StringBuilder sb = new StringBuilder();
+        for (Task t : TaskGenerator.heldOut(seed, perCell)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", t.kind().id());
+            m.put("level", t.level());
+            m.put("question", t.question());
+            m.put("answer", t.answer());
+            sb.append(JSON.writeValueAsString(m)).append('\n');
+        }
+        if (file == null) {
+            out.print(sb);
+        } else {
+            Files.writeString(Path.of(file), sb);
+            out.println("wrote " + file);
+        }
+    }
+
+    private void sample(Options o) {
+        int count = o.integer("count", 4);
+        long seed = o.whole("seed", DEFAULT_SEED);
+        o.rejectUnknown();
+        ExampleSampler sampler = new ExampleSampler(DataRecipe.standard(seed + 1, 4, 384));
+        ChatTemplate template = ChatTemplate.named(ChatTemplate.DEEPSEEK_V3);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int i = 0; i < count; i++) {
+            Example e = sampler.next(rnd);
+            out.println("--- " + e.task().kind().id() + " level " + e.task().level() + ", " + e.form().name().toLowerCase(Locale.ROOT)
+                    + " form, k = " + e.experts());
+            out.println(template.render(e.conversation().turns(), true) + e.conversation().replyPrefix() + e.conversation().reply());
+        }
+    }
+
+    private static void requireSame(String option, Object given, Object run) {
+        if (!given.equals(run)) {
+            throw new UsageException("--" + option + " " + given + " differs from the run's " + run + "; a run resumes as it began");
+        }
+    }
+
     private void train(Options o) throws IOException {
         Path runDir = o.path("run");
         int threads = o.integer("threads", 2);
@@ -72,6 +195,11 @@ public final class TrainerCli {
         int evalEvery = o.integer("eval-every", 100);
         int untilStep = o.integer("until-step", 0);
         if (Checkpoint.exists(runDir)) {
+            // the options that made the run must agree with it (so that the start command also resumes)
+            RunHeader h = Checkpoint.readHeader(runDir);
+            requireSame("preset", o.text("preset", h.preset()), h.preset());
+            requireSame("seed", o.whole("seed", h.vocabSeed()), h.vocabSeed());
+            requireSame("batch-tokens", o.integer("batch-tokens", h.training().batchTokens()), h.training().batchTokens());
             o.rejectUnknown();
             try (Trainer t = Trainer.resume(runDir, threads, steps, out)) {
                 t.run(untilStep, logEvery, checkpointEvery, evalEvery);

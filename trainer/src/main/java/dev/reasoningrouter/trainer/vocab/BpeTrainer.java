@@ -34,6 +34,15 @@ public final class BpeTrainer {
      * @param specials the special tokens in id order after the merges; the first is BOS, the second EOS
      */
     public static TokenizerVocabulary train(List<String> corpus, int size, List<Special> specials, String chatTemplate) {
+        return train(corpus, size, specials, chatTemplate, List.of());
+    }
+
+    /**
+     * As {@link #train(List, int, List, String)}, and each of {@code wholeWords} (standing alone) encodes to one token:
+     * where the learned merges do not already make it one, the last learned merges give way to merges that do.
+     */
+    public static TokenizerVocabulary train(List<String> corpus, int size, List<Special> specials, String chatTemplate,
+                                            List<String> wholeWords) {
         int maxMerges = size - 256 - specials.size();
         if (maxMerges < 0) {
             throw new IllegalArgumentException("a vocabulary of " + size + " tokens cannot hold 256 bytes and "
@@ -97,6 +106,9 @@ public final class BpeTrainer {
                 }
             }
         }
+        if (!wholeWords.isEmpty()) {
+            makeOneToken(wholeWords, b2u, tokens, merges);
+        }
         List<Integer> types = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
             types.add(TokenizerVocabulary.TYPE_NORMAL);
@@ -112,6 +124,61 @@ public final class BpeTrainer {
         }
         return new TokenizerVocabulary("gpt2", PRE_TOKENIZER, List.copyOf(tokens), types.stream().mapToInt(Integer::intValue).toArray(),
                 List.copyOf(merges), bos, bos + 1, bos + 1, chatTemplate);
+    }
+
+    /**
+     * Replaces as few of the last learned merges as needed by merges that join each whole word into one token (none
+     * when the learned merges already do).
+     */
+    private static void makeOneToken(List<String> words, String[] b2u, List<String> tokens, List<String> merges) {
+        for (int dropped = 0; dropped <= merges.size(); dropped++) {
+            List<String> kept = new ArrayList<>(merges.subList(0, merges.size() - dropped));
+            int learned = kept.size();
+            for (String word : words) {
+                List<String> symbols = applyMerges(word, b2u, kept);
+                while (symbols.size() > 1) {
+                    kept.add(symbols.get(0) + " " + symbols.get(1));
+                    symbols.set(0, symbols.get(0) + symbols.remove(1));
+                }
+            }
+            if (kept.size() - learned <= dropped) {
+                merges.clear();
+                merges.addAll(kept);
+                tokens.subList(256, tokens.size()).clear();
+                for (String m : kept) {
+                    tokens.add(m.replace(" ", ""));
+                }
+                return;
+            }
+        }
+        throw new IllegalStateException("cannot make " + words + " single tokens");
+    }
+
+    /** BPE on one piece: the best-ranked adjacent pair merges first. */
+    private static List<String> applyMerges(String piece, String[] b2u, List<String> merges) {
+        List<String> symbols = new ArrayList<>();
+        for (byte b : piece.getBytes(StandardCharsets.UTF_8)) {
+            symbols.add(b2u[b & 0xFF]);
+        }
+        Map<String, Integer> rank = new HashMap<>();
+        for (int i = 0; i < merges.size(); i++) {
+            rank.putIfAbsent(merges.get(i), i);
+        }
+        while (symbols.size() > 1) {
+            int best = -1, bestRank = Integer.MAX_VALUE;
+            for (int i = 0; i + 1 < symbols.size(); i++) {
+                Integer r = rank.get(symbols.get(i) + " " + symbols.get(i + 1));
+                if (r != null && r < bestRank) {
+                    best = i;
+                    bestRank = r;
+                }
+            }
+            if (best < 0) {
+                break;
+            }
+            symbols.set(best, symbols.get(best) + symbols.remove(best + 1));
+        }
+        return symbols;
     }
 
     /** The parts of {@code text} between occurrences of the special tokens. */

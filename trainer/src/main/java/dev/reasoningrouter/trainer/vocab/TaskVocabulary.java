@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
 /**
  * The project model's tokenizer: BPE learned from a sample of the training stream, with DeepSeek-V3's special tokens
  * (BOS, EOS, {@code <｜User｜>}, {@code <｜Assistant｜>}), {@code <think>} and {@code </think>} as special tokens,
- * DeepSeek-V3's chat template, and the critic's words {@code yes} and {@code no} as single tokens (checked).
+ * DeepSeek-V3's chat template, and the critic's words {@code yes} and {@code no} as single tokens (made so when the
+ * learned merges alone do not, and checked).
  */
 public final class TaskVocabulary {
     private TaskVocabulary() {}
@@ -47,7 +48,8 @@ public final class TaskVocabulary {
             corpus.add(template.render(e.conversation().turns(), true) + e.conversation().replyPrefix() + e.conversation().reply()
                     + SyntheticVocabulary.EOS);
         }
-        TokenizerVocabulary v = BpeTrainer.train(corpus, size, SPECIALS, SyntheticVocabulary.CHAT_TEMPLATE);
+        TokenizerVocabulary v = BpeTrainer.train(corpus, size, SPECIALS, SyntheticVocabulary.CHAT_TEMPLATE,
+                List.of(Forms.ACCEPT, Forms.REJECT));
         BpeTokenizer tok = BpeTokenizer.fromVocabulary(v);
         for (String word : List.of(Forms.ACCEPT, Forms.REJECT)) {
             if (tok.encode(word).length != 1) {
