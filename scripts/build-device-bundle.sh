@@ -12,8 +12,8 @@ out=.device
 rm -rf "$out"
 mkdir -p "$out/lib"
 
-echo "[bundle] compiling shared-kernels (main + tests, PTX when nvcc is present)"
-./mvnw -B -q -pl shared-kernels -am test-compile
+echo "[bundle] compiling shared-kernels (main + tests, PTX when nvcc is present) and path-serving"
+./mvnw -B -q -pl shared-kernels,path-serving -am test-compile
 if [[ ! -f shared-kernels/target/classes/cuda/rr_kernels_cc90.ptx ]]; then
   echo "[bundle] WARNING: no PTX was built (nvcc missing?): the GPU check will report 'built without CUDA kernels'" >&2
 fi
@@ -31,6 +31,9 @@ junit="$(./mvnw -B -q -pl shared-kernels help:evaluate -Dexpression=junit-jupite
 # Keep the bundle small enough to carry (64 MiB): the kernel jar zipped (PTX compresses ~10x), only JCuda's
 # driver library from its natives jar, no byte-buddy (AssertJ needs it only for soft assertions and proxies).
 "$JAVA_HOME/bin/jar" --create --file "$out/lib/shared-kernels-device.jar" -C shared-kernels/target/classes .
+# path-serving's serving core without Spring (ServingBench: continuous batching, adaptive batch, nvidia-smi energy)
+"$JAVA_HOME/bin/jar" --create --file "$out/lib/path-serving-core.jar" -C path-serving/target/classes dev/reasoningrouter/pathserving/bench \
+  -C path-serving/target/classes dev/reasoningrouter/pathserving/batching -C path-serving/target/classes dev/reasoningrouter/pathserving/power
 rm -rf "$out/classes" "$out"/lib/byte-buddy-*.jar
 natives="$(ls "$out"/lib/jcuda-natives-*.jar)"
 tmp="$(mktemp -d)"

@@ -10,7 +10,10 @@
 #      synthetic DeepSeek-V2-Lite-shaped decode step at each expert budget (tokens/s, active GB/s vs the peak);
 #   3. the engine end to end: EngineCli synth writes a synthetic model (preset RR_ENGINE_PRESET, default 1b:
 #      ~1.1 GB in Q8_0) under a temporary directory, then EngineCli bench --backend cuda on it (prefill and
-#      decode tokens/s per expert budget through ModelLoader, CudaDeepSeekModel and the generator's step API).
+#      decode tokens/s per expert budget through ModelLoader, CudaDeepSeekModel and the generator's step API);
+#   4. path-serving's ServingBench on that model with --backend cuda: the serving core (continuous batching,
+#      adaptive batch limit, nvidia-smi telemetry) at 1, 8 and 32 concurrent requests, with joules and tokens per
+#      joule (skip with RR_SKIP_SERVING_BENCH=1).
 # Writes ${OUT:-.device/out}/gpu-check.md (plus tests.log, bench.md, engine-bench.log, junit/ XML). Exit status:
 # the tests', or 4 when they passed but the engine bench failed. Skip step 2 with RR_SKIP_BENCH=1, step 3 with
 # RR_SKIP_ENGINE_BENCH=1.
@@ -83,6 +86,23 @@ if [[ "${RR_SKIP_ENGINE_BENCH:-}" != "1" ]]; then
       --prompt-tokens 64 --decode-tokens 32 --repeat 3
   } > "$OUT/engine-bench.log" 2>&1
   erc=$?
+  if [[ $erc -eq 0 && "${RR_SKIP_SERVING_BENCH:-}" != "1" ]]; then
+    # 4. the path services' serving core on the GPU: continuous batching at 1/8/32 concurrent requests, the adaptive
+    #    batch limit with nvidia-smi's power and temperature, and tokens per joule
+    echo "== ServingBench --backend cuda"
+    "$JAVA" "${FLAGS[@]}" -cp "$CP" dev.reasoningrouter.pathserving.bench.ServingBench "$model" --backend cuda \
+      --concurrency 1,8,32 --max-batch 32 --requests 64 --max-tokens 64 > "$OUT/serving-bench.log" 2>&1
+    src=$?
+    cat "$OUT/serving-bench.log"
+    {
+      echo "## Serving core on CUDA: ServingBench, synthetic $preset Q8_0 (exit status $src)"
+      echo
+      echo '```'
+      grep -vE "^WARNING|^SLF4J|INFO" "$OUT/serving-bench.log" | tail -12
+      echo '```'
+      echo
+    } >> "$report"
+  fi
   rm -rf "$tmp"
   cat "$OUT/engine-bench.log"
   {

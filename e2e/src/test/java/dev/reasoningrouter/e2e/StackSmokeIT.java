@@ -9,14 +9,11 @@ import dev.reasoningrouter.contracts.InferenceRequest;
 import dev.reasoningrouter.contracts.RouteDecision;
 import dev.reasoningrouter.contracts.Topics;
 import dev.reasoningrouter.contracts.WireCodec;
-import dev.reasoningrouter.kafka.KafkaTestBroker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole stack as an operator runs it: the real broker and the four service jars as processes.
+ * The whole stack as an operator runs it, started by the launcher ({@code ./rr up}): the real broker and the four
+ * service jars as processes.
  * Checks each is healthy and exports metrics, that the gateway reaches the classifier, and that a
  * request produced on {@code rr.requests} comes out of the classifier stage as a routed job (and a
  * malformed one as a dead letter).
@@ -42,58 +40,35 @@ import org.junit.jupiter.api.Test;
 class StackSmokeIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private static final WireCodec CODEC = new WireCodec();
-    private static final List<ServiceProcess> STACK = new ArrayList<>();
+    private static LauncherStack stack;
     private static String bootstrap;
-    private static ServiceProcess gateway;
 
     @BeforeAll
-    static void startStack() throws Exception {
-        bootstrap = KafkaTestBroker.bootstrapServers();
-        Path root = Path.of(System.getProperty("rr.repo.root"));
-        Path logs = root.resolve("e2e/target/stack-logs");
-        Map<String, Integer> ports = new HashMap<>();
-        for (String module : List.of("classifier", "fast-path", "reasoning-path", "gateway")) {
-            ports.put(module, KafkaTestBroker.freePort());
-        }
-        Map<String, String> env = Map.of(
-                "RR_KAFKA_BOOTSTRAP", bootstrap,
-                "RR_CLASSIFIER_URL", "http://127.0.0.1:" + ports.get("classifier"),
-                "RR_FAST_PATH_URL", "http://127.0.0.1:" + ports.get("fast-path"),
-                "RR_REASONING_PATH_URL", "http://127.0.0.1:" + ports.get("reasoning-path"),
-                // both path services share one copy of the default random-weight test model
-                "RR_MODEL_CACHE_DIR", root.resolve("e2e/target/models").toString());
-        Runtime.getRuntime().addShutdownHook(new Thread(StackSmokeIT::stopStack));
-        for (var entry : ports.entrySet()) {
-            ServiceProcess service = ServiceProcess.start(root, entry.getKey(), entry.getValue(), env, logs);
-            STACK.add(service);
-            if (entry.getKey().equals("gateway")) {
-                gateway = service;
-            }
-        }
-        for (ServiceProcess service : STACK) {
-            service.awaitHealthy(HTTP, Duration.ofSeconds(300));
-        }
+    static void startStack() {
+        stack = LauncherStack.up("smoke-stack", Map.of());
+        bootstrap = stack.bootstrap();
     }
 
     @AfterAll
     static void stopStack() {
-        STACK.forEach(ServiceProcess::close);
-        STACK.clear();
+        if (stack != null) {
+            stack.close();
+        }
     }
 
     @Test
     void everyServiceIsHealthyAndExportsPrometheusMetrics() throws Exception {
-        for (ServiceProcess service : STACK) {
-            HttpResponse<String> metrics = get(service.baseUrl() + "/actuator/prometheus");
-            assertThat(metrics.statusCode()).as(service.name()).isEqualTo(200);
-            assertThat(metrics.body()).as(service.name()).contains("application=\"" + service.name() + "\"");
-            assertThat(get(service.baseUrl() + "/actuator/info").body()).contains("\"service\":\"" + service.name() + "\"");
+        for (String service : LauncherStack.SERVICES) {
+            HttpResponse<String> metrics = get(stack.baseUrl(service) + "/actuator/prometheus");
+            assertThat(metrics.statusCode()).as(service).isEqualTo(200);
+            assertThat(metrics.body()).as(service).contains("application=\"" + service + "\"");
+            assertThat(get(stack.baseUrl(service) + "/actuator/info").body()).contains("\"service\":\"" + service + "\"");
         }
     }
 
     @Test
     void gatewayRoutesClassifyToTheClassifier() throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/classify"))
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl("gateway") + "/v1/classify"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"Prove that there are infinitely many primes.\"}"))
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
@@ -104,21 +79,18 @@ class StackSmokeIT {
     @Test
     void pathServicesAnswerChatCompletionsAndSayTheDefaultModelIsARandomWeightTestModel() throws Exception {
         Map<String, Integer> experts = new HashMap<>();
-        for (ServiceProcess service : STACK) {
-            if (!service.name().endsWith("-path")) {
-                continue;
-            }
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/v1/chat/completions"))
+        for (String service : List.of("fast-path", "reasoning-path")) {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl(service) + "/v1/chat/completions"))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(
                             "{\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}],\"max_tokens\":8,\"seed\":1}"))
                     .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(service.name() + ": " + response.body()).isEqualTo(200);
+            assertThat(response.statusCode()).as(service + ": " + response.body()).isEqualTo(200);
             assertThat(response.body()).contains("\"choices\"").contains("\"usage\"").contains("random-weight test model");
             assertThat(response.headers().firstValue("X-RR-Model-Warning")).isPresent();
             var m = java.util.regex.Pattern.compile("\"experts_per_token\":(\\d+)").matcher(response.body());
             assertThat(m.find()).as(response.body()).isTrue();
-            experts.put(service.name(), Integer.parseInt(m.group(1)));
+            experts.put(service, Integer.parseInt(m.group(1)));
         }
         assertThat(experts).containsOnlyKeys("fast-path", "reasoning-path");
         assertThat(experts.get("fast-path")).isLessThan(experts.get("reasoning-path"));

@@ -12,7 +12,15 @@ import dev.reasoningrouter.pathserving.core.Admission;
 import dev.reasoningrouter.pathserving.core.CompletionPolicy;
 import dev.reasoningrouter.pathserving.core.CompletionService;
 import dev.reasoningrouter.pathserving.core.PathProfile;
+import dev.reasoningrouter.pathserving.batching.AdaptiveBatchLimit;
 import dev.reasoningrouter.pathserving.metrics.ServingMetrics;
+import dev.reasoningrouter.pathserving.power.EnergyMeter;
+import dev.reasoningrouter.pathserving.power.GpuTelemetry;
+import dev.reasoningrouter.pathserving.power.NvidiaSmi;
+import dev.reasoningrouter.pathserving.power.PowerGuard;
+import dev.reasoningrouter.pathserving.power.RaplEnergy;
+import dev.reasoningrouter.pathserving.power.TelemetryUnavailableException;
+import java.time.Duration;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -49,10 +57,35 @@ public class PathServingConfiguration {
         return new ServingMetrics(registry, path);
     }
 
-    /** How many sequences share a decode step; at most {@code rr.model.max-batch}. */
+    /** GPU power and temperature from nvidia-smi, where there is one (else it says why not). */
+    @Bean(destroyMethod = "close")
+    GpuTelemetry gpuTelemetry(@Value("${rr.power.nvidia-smi:nvidia-smi}") String nvidiaSmi,
+                              @Value("${rr.power.poll-interval:2s}") Duration interval) {
+        GpuTelemetry t = new GpuTelemetry(new NvidiaSmi(nvidiaSmi), interval);
+        log.info("GPU telemetry: {}", t.available() ? t.latest().orElseThrow() : t.unavailableReason());
+        return t;
+    }
+
     @Bean
-    BatchLimit batchLimit(@Value("${rr.model.max-batch:8}") int maxBatch) {
-        return BatchLimit.fixed(maxBatch);
+    PowerGuard powerGuard(GpuTelemetry gpu, @Value("${rr.power.backoff-power-fraction:0.95}") double fraction,
+                          @Value("${rr.power.backoff-temperature:85}") double temperature) {
+        return new PowerGuard(gpu::latest, fraction, temperature);
+    }
+
+    /**
+     * How many sequences share a decode step: adaptive (a time-per-output-token target, the load, the GPU's power and
+     * temperature) up to {@code rr.model.max-batch}, or that fixed number with {@code rr.batching.adaptive=false}.
+     */
+    @Bean
+    BatchLimit batchLimit(@Value("${rr.model.max-batch:8}") int maxBatch, @Value("${rr.batching.adaptive:true}") boolean adaptive,
+                          @Value("${rr.batching.target-tpot:250ms}") Duration targetTpot, PowerGuard guard,
+                          ServingMetrics metrics) {
+        if (!adaptive) {
+            return BatchLimit.fixed(maxBatch);
+        }
+        AdaptiveBatchLimit limit = new AdaptiveBatchLimit(maxBatch, targetTpot, guard);
+        metrics.watchBatching(limit);
+        return limit;
     }
 
     @Bean(destroyMethod = "close")
@@ -69,6 +102,28 @@ public class PathServingConfiguration {
             log.warn("serving a random-weight test model: its text is meaningless; set RR_MODEL_PATH to a real model");
         }
         return host;
+    }
+
+    /**
+     * Energy for tokens per joule: the GPU's (from nvidia-smi) when the model runs on it, else the CPU packages' RAPL
+     * counters when readable, else none (and the info endpoint says why).
+     */
+    @Bean
+    EnergyMeter energyMeter(ModelHost host, GpuTelemetry gpu, PowerGuard guard, ServingMetrics metrics,
+                            @Value("${rr.power.rapl-root:/sys/class/powercap}") String raplRoot) {
+        EnergyMeter meter;
+        if (host.backend().equals("cuda") && gpu.available()) {
+            meter = gpu.energy();
+        } else {
+            try {
+                meter = RaplEnergy.open(Path.of(raplRoot));
+            } catch (TelemetryUnavailableException e) {
+                meter = EnergyMeter.none(e.getMessage());
+            }
+        }
+        log.info("energy: {}", meter.source());
+        metrics.watchPower(meter, gpu, guard);
+        return meter;
     }
 
     /** Requests in the service at once: the batch plus {@code rr.serving.max-queued} waiting; more get a 429. */
@@ -108,7 +163,7 @@ public class PathServingConfiguration {
     }
 
     @Bean
-    InfoContributor modelInfo(ModelHost host, PathProfile profile) {
+    InfoContributor modelInfo(ModelHost host, PathProfile profile, BatchLimit batchLimit, EnergyMeter energy, GpuTelemetry gpu) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", host.modelName());
         m.put("synthetic", host.isSynthetic());
@@ -132,6 +187,11 @@ public class PathServingConfiguration {
         m.put("backend_name", host.backendName());
         m.put("backend_reason", host.backendReason());
         Map<String, Object> info = Map.copyOf(m);
-        return builder -> builder.withDetail("model", info);
+        Map<String, Object> serving = new LinkedHashMap<>();
+        serving.put("batching", batchLimit instanceof AdaptiveBatchLimit a ? "adaptive up to " + a.ceiling() : "fixed");
+        serving.put("energy", energy.source());
+        serving.put("gpu_telemetry", gpu.available() ? "nvidia-smi" : gpu.unavailableReason());
+        Map<String, Object> servingInfo = Map.copyOf(serving);
+        return builder -> builder.withDetail("model", info).withDetail("serving", servingInfo);
     }
 }

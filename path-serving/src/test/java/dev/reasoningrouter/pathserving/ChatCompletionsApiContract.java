@@ -281,6 +281,10 @@ public abstract class ChatCompletionsApiContract {
         assertEquals("cpu", model.get("backend").asString());
         assertTrue(model.get("backend_name").asString().startsWith("cpu ("), info.body());
         assertTrue(model.get("backend_reason").asString().startsWith("rr.engine.backend="), info.body());
+        JsonNode serving = json.readTree(info.body()).get("serving");
+        assertEquals("adaptive up to 8", serving.get("batching").asString(), info.body());
+        assertFalse(serving.get("energy").asString().isBlank(), info.body()); // "none: <why>" without GPU or RAPL
+        assertFalse(serving.get("gpu_telemetry").asString().isBlank(), info.body());
         HttpResponse<String> prom = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
                 HttpResponse.BodyHandlers.ofString());
         String p = prom.body();
@@ -291,7 +295,8 @@ public abstract class ChatCompletionsApiContract {
         assertTrue(p.contains("rr_generation_kv_cache_bytes_per_token{"), "kv gauge");
         for (String metric : List.of("rr_generation_tpot_seconds_bucket{", "rr_batch_size_bucket{", "rr_batch_step_seconds_bucket{",
                 "rr_queue_depth{", "rr_queue_waiting{", "rr_batch_active{", "rr_admission_rejected_total{",
-                "rr_generation_parameter_utilization{", "rr_generation_decode_tokens_per_second{", "rr_generation_requests_total{")) {
+                "rr_generation_parameter_utilization{", "rr_generation_decode_tokens_per_second{", "rr_generation_requests_total{",
+                "rr_batch_limit{", "rr_batch_ceiling{", "rr_batch_limit_changes_total{", "rr_batch_power_backoff{")) {
             assertTrue(p.contains(metric), metric);
         }
     }

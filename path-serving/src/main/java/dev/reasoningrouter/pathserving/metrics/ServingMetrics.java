@@ -5,6 +5,11 @@ import dev.reasoningrouter.engine.serving.ModelHost;
 import dev.reasoningrouter.pathserving.core.Admission;
 import dev.reasoningrouter.pathserving.core.Completion;
 import dev.reasoningrouter.pathserving.core.PathProfile;
+import dev.reasoningrouter.pathserving.batching.AdaptiveBatchLimit;
+import dev.reasoningrouter.pathserving.power.EnergyMeter;
+import dev.reasoningrouter.pathserving.power.GpuSample;
+import dev.reasoningrouter.pathserving.power.GpuTelemetry;
+import dev.reasoningrouter.pathserving.power.PowerGuard;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -34,6 +39,7 @@ public final class ServingMetrics implements BatchingGenerator.StepListener {
     private final DistributionSummary rounds;
     /** Decode tokens per second over the last step, in milli-tokens (a gauge reads it). */
     private final AtomicLong decodeMilliTokensPerSecond = new AtomicLong();
+    private final AtomicLong generatedTokens = new AtomicLong();
 
     public ServingMetrics(MeterRegistry registry, String path) {
         this.registry = registry;
@@ -76,6 +82,53 @@ public final class ServingMetrics implements BatchingGenerator.StepListener {
                 .description("requests refused with 429 because the queue was full").tag("path", path).register(registry);
     }
 
+    /** The adaptive batch limit: its value, its ceiling, the smoothed step time and its changes by cause. */
+    public void watchBatching(AdaptiveBatchLimit limit) {
+        Gauge.builder("rr.batch.limit", limit, AdaptiveBatchLimit::maxActive)
+                .description("the most sequences a decode step may hold now (adaptive)").tag("path", path).register(registry);
+        Gauge.builder("rr.batch.ceiling", limit, AdaptiveBatchLimit::ceiling)
+                .description("the most sequences a decode step may ever hold").tag("path", path).register(registry);
+        Gauge.builder("rr.batch.step.smoothed.seconds", limit, AdaptiveBatchLimit::smoothedStepSeconds)
+                .description("smoothed decode step time: each stream's time per output token").tag("path", path)
+                .register(registry);
+        for (String cause : AdaptiveBatchLimit.CAUSES) {
+            FunctionCounter.builder("rr.batch.limit.changes", limit, l -> l.changes(cause))
+                    .description("changes of the batch limit by cause").tag("path", path).tag("cause", cause).register(registry);
+        }
+    }
+
+    /**
+     * Energy and power where the machine reports them: joules used ({@code rr_energy_joules_total}), tokens per joule,
+     * power drawn, and on a GPU its temperature, power limit and whether the batch is backing off.
+     */
+    public void watchPower(EnergyMeter energy, GpuTelemetry gpu, PowerGuard guard) {
+        if (energy.joules().isPresent()) {
+            FunctionCounter.builder("rr.energy.joules", energy, e -> e.joules().orElse(Double.NaN))
+                    .description("energy used since start (" + energy.source() + ")").tag("path", path)
+                    .tag("source", energy.source()).register(registry);
+            Gauge.builder("rr.power.watts", energy, e -> e.watts().orElse(Double.NaN))
+                    .description("power drawn").tag("path", path).tag("source", energy.source()).register(registry);
+            Gauge.builder("rr.generation.tokens.per.joule", this, m -> m.tokensPerJoule(energy))
+                    .description("tokens generated per joule since start").tag("path", path).register(registry);
+        }
+        if (gpu.available()) {
+            Gauge.builder("rr.gpu.temperature.celsius", gpu, g -> g.latest().map(GpuSample::temperatureC).orElse(Double.NaN))
+                    .description("the hottest GPU's temperature").tag("path", path).register(registry);
+            Gauge.builder("rr.gpu.power.limit.watts", gpu, g -> g.latest().map(GpuSample::powerLimitWatts).orElse(Double.NaN))
+                    .description("the GPUs' power limit").tag("path", path).register(registry);
+            Gauge.builder("rr.gpu.power.watts", gpu, g -> g.latest().map(GpuSample::powerWatts).orElse(Double.NaN))
+                    .description("the GPUs' power draw").tag("path", path).register(registry);
+        }
+        Gauge.builder("rr.batch.power.backoff", guard, g -> g.get().backOff() ? 1 : 0)
+                .description("1 while the batch backs off for the GPU's power or temperature").tag("path", path)
+                .register(registry);
+    }
+
+    private double tokensPerJoule(EnergyMeter energy) {
+        double j = energy.joules().orElse(0);
+        return j > 0 ? generatedTokens.get() / j : Double.NaN;
+    }
+
     @Override
     public void stepDone(int rows, long nanos) {
         batchSize.record(rows);
@@ -89,6 +142,7 @@ public final class ServingMetrics implements BatchingGenerator.StepListener {
     public void completed(Completion c, String source) {
         tokens("prompt", source).increment(c.promptTokens());
         tokens("completion", source).increment(c.completionTokens());
+        generatedTokens.addAndGet(c.completionTokens());
         tokens("reasoning", source).increment(c.reasoningTokens());
         Counter.builder("rr.generation.requests").description("completions finished").tag("path", path)
                 .tag("source", source).tag("finish_reason", c.openAiFinishReason()).register(registry).increment();
