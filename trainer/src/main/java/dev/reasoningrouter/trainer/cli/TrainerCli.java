@@ -53,6 +53,8 @@ public final class TrainerCli {
                       answer held-out questions through the engine; accuracy per mode, level and kind (JSON with --json)
               heldout [--seed S] [--per-cell N] [--out FILE]
                       the held-out evaluation set as JSON lines (kind, level, question, answer)
+              tokens  --model FILE --text TEXT
+                      the ids the model's tokenizer gives TEXT (special tokens parsed), comma-separated
               sample  [--count N] [--seed S]
                       training examples as the model sees them (rendered chat text)
               help    this text
@@ -80,6 +82,7 @@ public final class TrainerCli {
                 case "eval" -> evaluate(new Options(args, 1, Set.of("no-critic", "items")));
                 case "heldout" -> heldOut(new Options(args, 1, Set.of()));
                 case "sample" -> sample(new Options(args, 1, Set.of()));
+                case "tokens" -> tokens(new Options(args, 1, Set.of()));
                 case "help", "-h", "--help" -> out.print(HELP);
                 default -> throw new UsageException("unknown command '" + cmd + "'");
             }
@@ -162,6 +165,16 @@ public final class TrainerCli {
         } else {
             Files.writeString(Path.of(file), sb);
             out.println("wrote " + file);
+        }
+    }
+
+    private void tokens(Options o) {
+        Path model = o.path("model");
+        String text = o.required("text");
+        o.rejectUnknown();
+        try (ModelHost host = ModelHost.open(model, 1, 1)) {
+            int[] ids = host.tokenizer().encode(text);
+            out.println(java.util.Arrays.stream(ids).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(",")));
         }
     }
 
