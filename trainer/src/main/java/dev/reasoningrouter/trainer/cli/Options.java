@@ -50,29 +50,23 @@ final class Options {
     }
 
     int integer(String name, int fallback) {
-        String v = text(name, null);
-        try {
-            return v == null ? fallback : Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " takes a whole number, got '" + v + "'");
-        }
+        return parsed(name, fallback, Integer::parseInt, "a whole number");
     }
 
     long whole(String name, long fallback) {
-        String v = text(name, null);
-        try {
-            return v == null ? fallback : Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " takes a whole number, got '" + v + "'");
-        }
+        return parsed(name, fallback, Long::parseLong, "a whole number");
     }
 
     double real(String name, double fallback) {
+        return parsed(name, fallback, Double::parseDouble, "a number");
+    }
+
+    private <T> T parsed(String name, T fallback, java.util.function.Function<String, T> parse, String what) {
         String v = text(name, null);
         try {
-            return v == null ? fallback : Double.parseDouble(v);
+            return v == null ? fallback : parse.apply(v);
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " takes a number, got '" + v + "'");
+            throw new UsageException("--" + name + " takes " + what + ", got '" + v + "'");
         }
     }
 

@@ -124,10 +124,7 @@ public final class Evaluator {
                 out.add(0.0);
                 continue;
             }
-            float[] lp = f.join().probeLogprobs();
-            double accept = logSumExp(lp, 0, acceptCount), reject = logSumExp(lp, acceptCount, lp.length);
-            out.add(accept == Double.NEGATIVE_INFINITY && reject == Double.NEGATIVE_INFINITY ? 0.5
-                    : 1.0 / (1.0 + Math.exp(reject - accept)));
+            out.add(acceptShare(f.join().probeLogprobs()));
         }
         return out;
     }
@@ -182,18 +179,21 @@ public final class Evaluator {
         return out;
     }
 
-    private static double logSumExp(float[] x, int from, int to) {
+    /** P(accept words) / P(all probe words), from their log-probabilities (0.5 when none has any probability). */
+    private double acceptShare(float[] logprobs) {
         double max = Double.NEGATIVE_INFINITY;
-        for (int i = from; i < to; i++) {
-            max = Math.max(max, x[i]);
+        for (float lp : logprobs) {
+            max = Math.max(max, lp);
         }
         if (max == Double.NEGATIVE_INFINITY) {
-            return max;
+            return 0.5;
         }
-        double sum = 0;
-        for (int i = from; i < to; i++) {
-            sum += Math.exp(x[i] - max);
+        double accept = 0, all = 0;
+        for (int i = 0; i < logprobs.length; i++) {
+            double p = Math.exp(logprobs[i] - max);
+            all += p;
+            accept += i < acceptCount ? p : 0;
         }
-        return max + Math.log(sum);
+        return accept / all;
     }
 }

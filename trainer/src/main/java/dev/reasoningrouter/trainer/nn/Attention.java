@@ -1,6 +1,7 @@
 package dev.reasoningrouter.trainer.nn;
 
 import dev.reasoningrouter.engine.model.ModelConfig;
+import dev.reasoningrouter.engine.model.RotaryEmbedding;
 
 /**
  * Multi-head latent attention with decoupled RoPE, in the plain (expanded) form, forward and backward:
@@ -16,14 +17,14 @@ import dev.reasoningrouter.engine.model.ModelConfig;
 final class Attention {
     private final ModelConfig c;
     private final Parameter qA, qANorm, qB, kvA, kvANorm, kvB, o;
-    private final Rope rope;
+    private final RotaryEmbedding rope;
     private final int heads, nope, ropeDim, vd, hd, lora, qr, qRow, kvRow;
     private final float scale;
     /** Rows per causal block: products only reach the columns a block's rows can see. */
     private static final int BLOCK = 64;
 
     Attention(ModelConfig c, Parameter qA, Parameter qANorm, Parameter qB, Parameter kvA, Parameter kvANorm, Parameter kvB,
-              Parameter o, Rope rope) {
+              Parameter o, RotaryEmbedding rope) {
         this.c = c;
         this.qA = qA;
         this.qANorm = qANorm;
@@ -172,9 +173,9 @@ final class Attention {
         for (int i = 0; i < n; i++) {
             int p = b.positions[i];
             for (int head = 0; head < heads; head++) {
-                rope.applyBackward(s.dQ, i * qRow + head * hd + nope, p);
+                rope.applyInverse(s.dQ, i * qRow + head * hd + nope, p);
             }
-            rope.applyBackward(s.dKva, i * (lora + ropeDim) + lora, p);
+            rope.applyInverse(s.dKva, i * (lora + ropeDim) + lora, p);
         }
         // latent: kv = kvB . lat
         Gemm.backwardWeight(n, lora, kvRow, s.dKv, s.lat, grads.of(kvB));

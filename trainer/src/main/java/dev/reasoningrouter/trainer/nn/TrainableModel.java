@@ -1,6 +1,7 @@
 package dev.reasoningrouter.trainer.nn;
 
 import dev.reasoningrouter.engine.model.ModelConfig;
+import dev.reasoningrouter.engine.model.RotaryEmbedding;
 import dev.reasoningrouter.engine.synth.DeepSeekTensors;
 import dev.reasoningrouter.trainer.data.TokenSequence;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ public final class TrainableModel {
     private final Attention[] attention;
     private final Ffn[] dense;
     private final Moe[] moe;
-    private final Rope rope;
+    private final RotaryEmbedding rope;
 
     public TrainableModel(ModelConfig c) {
         this.c = c;
@@ -34,7 +35,7 @@ public final class TrainableModel {
         for (Map.Entry<String, int[]> e : shapes.entrySet()) {
             byName.put(e.getKey(), new Parameter(e.getKey(), roleOf(e.getKey(), e.getValue()), e.getValue()));
         }
-        this.rope = new Rope(c.qkRopeHeadDim(), c.ropeTheta());
+        this.rope = new RotaryEmbedding(c);
         rope.ensure(c.maxContext());
         int layers = c.numLayers();
         embed = p("model.embed_tokens.weight");

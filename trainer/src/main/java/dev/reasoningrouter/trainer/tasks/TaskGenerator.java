@@ -86,19 +86,20 @@ public final class TaskGenerator {
     private static final String[] MUL_FORMS = {"What is %d * %d?", "Compute %d * %d.", "What is %d times %d?",
         "%d x %d = ?", "What is the product of %d and %d?", "Multiply %d by %d."};
 
+    /** Per level, the ranges [from, to) of the first and the second operand. */
+    private static final long[][] ADD_FIRST = {{2, 100}, {100, 1000}, {1000, 10_000}, {10_000, 100_000}};
+    private static final long[][] ADD_SECOND = {{2, 100}, {10, 1000}, {100, 10_000}, {1000, 100_000}};
+    private static final long[][] MUL_FIRST = {{10, 100}, {100, 1000}, {10, 100}, {100, 1000}};
+    private static final long[][] MUL_SECOND = {{2, 10}, {2, 10}, {10, 100}, {10, 100}};
+
+    private static long draw(long[][] ranges, int level, SplittableRandom rnd) {
+        long[] r = ranges[level - 1];
+        return rnd.nextLong(r[0], r[1]);
+    }
+
     private static Task addition(int level, SplittableRandom rnd) {
-        long a = switch (level) {
-            case 1 -> rnd.nextLong(2, 100);
-            case 2 -> rnd.nextLong(100, 1000);
-            case 3 -> rnd.nextLong(1000, 10_000);
-            default -> rnd.nextLong(10_000, 100_000);
-        };
-        long b = switch (level) {
-            case 1 -> rnd.nextLong(2, 100);
-            case 2 -> rnd.nextLong(10, 1000);
-            case 3 -> rnd.nextLong(100, 10_000);
-            default -> rnd.nextLong(1000, 100_000);
-        };
+        long a = draw(ADD_FIRST, level, rnd);
+        long b = draw(ADD_SECOND, level, rnd);
         if (rnd.nextBoolean()) {
             long t = a;
             a = b;
@@ -137,25 +138,8 @@ public final class TaskGenerator {
     }
 
     private static Task multiplication(int level, SplittableRandom rnd) {
-        long a, b;
-        switch (level) {
-            case 1 -> {
-                a = rnd.nextLong(10, 100);
-                b = rnd.nextLong(2, 10);
-            }
-            case 2 -> {
-                a = rnd.nextLong(100, 1000);
-                b = rnd.nextLong(2, 10);
-            }
-            case 3 -> {
-                a = rnd.nextLong(10, 100);
-                b = rnd.nextLong(10, 100);
-            }
-            default -> {
-                a = rnd.nextLong(100, 1000);
-                b = rnd.nextLong(10, 100);
-            }
-        }
+        long a = draw(MUL_FIRST, level, rnd);
+        long b = draw(MUL_SECOND, level, rnd);
         if (rnd.nextBoolean()) {
             long t = a;
             a = b;

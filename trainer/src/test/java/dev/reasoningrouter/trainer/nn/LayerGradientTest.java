@@ -3,13 +3,14 @@ package dev.reasoningrouter.trainer.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reasoningrouter.engine.model.ModelConfig;
+import dev.reasoningrouter.engine.model.RotaryEmbedding;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
  * Gradient checks against finite differences for every layer type on its own, with a random linear loss
- * {@code sum(r * output)}: RMSNorm, RoPE, SwiGLU feed-forward, multi-head latent attention (sequences longer than one
+ * {@code sum(r * output)}: RMSNorm, RoPE (the engine's rotation and its inverse), SwiGLU feed-forward, multi-head latent attention (sequences longer than one
  * causal block), DeepSeekMoE (router, routed and shared experts, each token its own budget; the expert choice is
  * replayed so the perturbations stay on one smooth piece), and the linear product in its three uses.
  */
@@ -72,16 +73,17 @@ class LayerGradientTest {
     @Test
     void ropeBackwardIsTheTransposeOfTheRotation() {
         Random r = new Random(4);
-        Rope rope = new Rope(8, 10000);
+        RotaryEmbedding rope = new RotaryEmbedding(config());
         rope.ensure(300);
-        float[] x = FiniteDifferences.gaussian(r, 8, 1.0), g = FiniteDifferences.gaussian(r, 8, 1.0);
+        int dim = config().qkRopeHeadDim();
+        float[] x = FiniteDifferences.gaussian(r, dim, 1.0), g = FiniteDifferences.gaussian(r, dim, 1.0);
         for (int pos : new int[] {0, 1, 17, 299}) {
             float[] y = x.clone();
             rope.apply(y, 0, pos);
             float[] back = g.clone();
-            rope.applyBackward(back, 0, pos);
+            rope.applyInverse(back, 0, pos);
             // <R x, g> = <x, R^T g> for every x and g
-            assertThat(FiniteDifferences.project(y, g, 8)).isCloseTo(FiniteDifferences.project(x, back, 8),
+            assertThat(FiniteDifferences.project(y, g, dim)).isCloseTo(FiniteDifferences.project(x, back, dim),
                     org.assertj.core.data.Offset.offset(1e-5));
         }
     }
@@ -113,7 +115,7 @@ class LayerGradientTest {
         Random r = new Random(8);
         ModelConfig c = config();
         int d = c.hiddenSize(), qOut = c.numHeads() * c.qkHeadDim();
-        Rope rope = new Rope(c.qkRopeHeadDim(), c.ropeTheta());
+        RotaryEmbedding rope = new RotaryEmbedding(c);
         rope.ensure(c.maxContext());
         List<Parameter> ps = List.of(matrix("qA", c.qLoraRank(), d, r), norm("qANorm", c.qLoraRank(), r), matrix("qB", qOut, c.qLoraRank(), r),
                 matrix("kvA", c.kvLoraRank() + c.qkRopeHeadDim(), d, r), norm("kvANorm", c.kvLoraRank(), r),
