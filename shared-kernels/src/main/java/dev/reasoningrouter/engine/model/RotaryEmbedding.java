@@ -68,15 +68,7 @@ public final class RotaryEmbedding {
 
     /** Rotates {@code v[off .. off + 2*half)} in place for position {@code pos} (call {@link #ensure} first). */
     public void apply(float[] v, int off, int pos) {
-        int t = pos * half;
-        for (int i = 0; i < half; i++) {
-            float c = cos[t + i];
-            float s = sin[t + i];
-            float x0 = v[off + 2 * i];
-            float x1 = v[off + 2 * i + 1];
-            v[off + 2 * i] = x0 * c - x1 * s;
-            v[off + 2 * i + 1] = x0 * s + x1 * c;
-        }
+        rotate(v, off, pos, 1f);
     }
 
     /**
@@ -84,14 +76,19 @@ public final class RotaryEmbedding {
      * is also its transpose, so it turns a gradient with respect to the rotated vector into one with respect to the input.
      */
     public void applyInverse(float[] v, int off, int pos) {
+        rotate(v, off, pos, -1f);
+    }
+
+    /** Rotation by the position's angles, or (direction -1) by their negatives. */
+    private void rotate(float[] v, int off, int pos, float direction) {
         int t = pos * half;
         for (int i = 0; i < half; i++) {
             float c = cos[t + i];
-            float s = sin[t + i];
-            float y0 = v[off + 2 * i];
-            float y1 = v[off + 2 * i + 1];
-            v[off + 2 * i] = y0 * c + y1 * s;
-            v[off + 2 * i + 1] = -y0 * s + y1 * c;
+            float s = direction * sin[t + i];
+            float x0 = v[off + 2 * i];
+            float x1 = v[off + 2 * i + 1];
+            v[off + 2 * i] = x0 * c - x1 * s;
+            v[off + 2 * i + 1] = x0 * s + x1 * c;
         }
     }
 }

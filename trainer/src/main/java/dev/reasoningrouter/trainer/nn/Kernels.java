@@ -79,36 +79,10 @@ final class Kernels {
         }
     }
 
-    /**
-     * Softmax of {@code v[off .. off + n)} in place, times nothing else: {@code exp(v - max) / sum}.
-     */
+    /** Softmax of {@code v[off .. off + n)} in place: {@code exp(v - max) / sum}. */
     static void softmax(float[] v, int off, int n) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, v[off + i]);
-        }
-        FloatVector mv = FloatVector.broadcast(F, max);
-        FloatVector acc = FloatVector.zero(F);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            FloatVector e = FloatVector.fromArray(F, v, off + i).sub(mv).lanewise(VectorOperators.EXP);
-            e.intoArray(v, off + i);
-            acc = acc.add(e);
-        }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float e = (float) Math.exp(v[off + i] - max);
-            v[off + i] = e;
-            sum += e;
-        }
-        float inv = 1f / sum;
-        i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            FloatVector.fromArray(F, v, off + i).mul(inv).intoArray(v, off + i);
-        }
-        for (; i < n; i++) {
-            v[off + i] *= inv;
-        }
+        double sum = sumExp(v, off, n, max(v, off, n), v);
+        scale(v, off, n, (float) (1.0 / sum));
     }
 
     /**
@@ -116,33 +90,45 @@ final class Kernels {
      * also writes {@code scale * (softmax - onehot)} into {@code grad[off ..]}.
      */
     static double crossEntropy(float[] logits, int off, int n, int target, float[] grad, float scale) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, logits[off + i]);
-        }
-        FloatVector mv = FloatVector.broadcast(F, max);
-        FloatVector acc = FloatVector.zero(F);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            acc = acc.add(FloatVector.fromArray(F, logits, off + i).sub(mv).lanewise(VectorOperators.EXP));
-        }
-        double sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            sum += Math.exp(logits[off + i] - max);
-        }
-        double lse = max + Math.log(sum);
+        float max = max(logits, off, n);
+        double lse = max + Math.log(sumExp(logits, off, n, max, null));
         if (scale != 0f) {
-            FloatVector lv = FloatVector.broadcast(F, (float) lse);
-            i = 0;
-            for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-                FloatVector.fromArray(F, logits, off + i).sub(lv).lanewise(VectorOperators.EXP).mul(scale).intoArray(grad, off + i);
-            }
-            for (; i < n; i++) {
-                grad[off + i] = (float) (Math.exp(logits[off + i] - lse) * scale);
-            }
+            sumExp(logits, off, n, (float) lse, grad);
+            scale(grad, off, n, scale);
             grad[off + target] -= scale;
         }
         return lse - logits[off + target];
+    }
+
+    private static float max(float[] v, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, v[off + i]);
+        }
+        return max;
+    }
+
+    /** {@code sum(exp(v - shift))} over {@code v[off .. off + n)}; with {@code out}, each exp is also written there. */
+    private static double sumExp(float[] v, int off, int n, float shift, float[] out) {
+        FloatVector sv = FloatVector.broadcast(F, shift);
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector e = FloatVector.fromArray(F, v, off + i).sub(sv).lanewise(VectorOperators.EXP);
+            if (out != null) {
+                e.intoArray(out, off + i);
+            }
+            acc = acc.add(e);
+        }
+        double sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(v[off + i] - shift);
+            if (out != null) {
+                out[off + i] = e;
+            }
+            sum += e;
+        }
+        return sum;
     }
 
     /** {@code v[off .. off + n) *= s}. */

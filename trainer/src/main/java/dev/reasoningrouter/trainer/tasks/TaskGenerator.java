@@ -98,16 +98,19 @@ public final class TaskGenerator {
     }
 
     private static Task addition(int level, SplittableRandom rnd) {
-        long a = draw(ADD_FIRST, level, rnd);
-        long b = draw(ADD_SECOND, level, rnd);
+        return commutative(TaskKind.ADDITION, level, draw(ADD_FIRST, level, rnd), draw(ADD_SECOND, level, rnd), ADD_FORMS, rnd);
+    }
+
+    /** Addition or multiplication of a and b, in either order (half each), asked in one of the forms. */
+    private static Task commutative(TaskKind kind, int level, long a, long b, String[] forms, SplittableRandom rnd) {
         if (rnd.nextBoolean()) {
             long t = a;
             a = b;
             b = t;
         }
         StringBuilder steps = new StringBuilder();
-        long sum = WorkedArithmetic.add(steps, a, b);
-        return new Task(TaskKind.ADDITION, level, String.format(pick(ADD_FORMS, rnd), a, b), Long.toString(sum), steps.toString());
+        long result = kind == TaskKind.ADDITION ? WorkedArithmetic.add(steps, a, b) : WorkedArithmetic.multiply(steps, a, b);
+        return new Task(kind, level, String.format(pick(forms, rnd), a, b), Long.toString(result), steps.toString());
     }
 
     private static Task subtraction(int level, SplittableRandom rnd) {
@@ -138,17 +141,8 @@ public final class TaskGenerator {
     }
 
     private static Task multiplication(int level, SplittableRandom rnd) {
-        long a = draw(MUL_FIRST, level, rnd);
-        long b = draw(MUL_SECOND, level, rnd);
-        if (rnd.nextBoolean()) {
-            long t = a;
-            a = b;
-            b = t;
-        }
-        StringBuilder steps = new StringBuilder();
-        long p = WorkedArithmetic.multiply(steps, a, b);
-        return new Task(TaskKind.MULTIPLICATION, level, String.format(pick(MUL_FORMS, rnd), a, b), Long.toString(p),
-                steps.toString());
+        return commutative(TaskKind.MULTIPLICATION, level, draw(MUL_FIRST, level, rnd), draw(MUL_SECOND, level, rnd), MUL_FORMS,
+                rnd);
     }
 
     // --- logic ------------------------------------------------------------------------------------------
