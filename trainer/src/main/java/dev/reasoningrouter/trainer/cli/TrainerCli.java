@@ -7,6 +7,7 @@ import dev.reasoningrouter.trainer.data.ExampleSampler;
 import dev.reasoningrouter.trainer.run.Checkpoint;
 import dev.reasoningrouter.trainer.run.ModelPresets;
 import dev.reasoningrouter.trainer.run.RunHeader;
+import dev.reasoningrouter.trainer.run.TrainBench;
 import dev.reasoningrouter.trainer.run.Trainer;
 import dev.reasoningrouter.trainer.run.TrainingConfig;
 import dev.reasoningrouter.trainer.vocab.TaskVocabulary;
@@ -57,6 +58,8 @@ public final class TrainerCli {
                       the ids the model's tokenizer gives TEXT (special tokens parsed), comma-separated
               sample  [--count N] [--seed S]
                       training examples as the model sees them (rendered chat text)
+              bench   [--preset small|tiny] [--threads T] [--length N] [--sequences N] [--steps N] [--warmup N]
+                      training throughput: forward and backward passes over random sequences, tokens/s
               help    this text
             """;
 
@@ -83,6 +86,7 @@ public final class TrainerCli {
                 case "heldout" -> heldOut(new Options(args, 1, Set.of()));
                 case "sample" -> sample(new Options(args, 1, Set.of()));
                 case "tokens" -> tokens(new Options(args, 1, Set.of()));
+                case "bench" -> bench(new Options(args, 1, Set.of()));
                 case "help", "-h", "--help" -> out.print(HELP);
                 default -> throw new UsageException("unknown command '" + cmd + "'");
             }
@@ -165,6 +169,26 @@ public final class TrainerCli {
         } else {
             Files.writeString(Path.of(file), sb);
             out.println("wrote " + file);
+        }
+    }
+
+    private void bench(Options o) throws IOException {
+        String preset = o.text("preset", "small");
+        int threads = o.integer("threads", 2);
+        int length = o.integer("length", 128);
+        int sequences = o.integer("sequences", 16);
+        int steps = o.integer("steps", 5);
+        int warmup = o.integer("warmup", 3);
+        o.rejectUnknown();
+        ModelConfig c = ModelPresets.named(preset, TaskVocabulary.placeholder(640));
+        try {
+            TrainBench.Result r = TrainBench.run(c, threads, length, sequences, warmup, steps);
+            out.printf(Locale.ROOT, "train-bench preset %s threads %d: %d steps of %d tokens (sequences of %d) in %.1f s: %.0f tokens/s%n",
+                    preset, threads, r.steps(), r.tokensPerStep(), length, r.seconds(), r.tokensPerSecond());
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("benchmark failed: " + e.getMessage(), e);
         }
     }
 
