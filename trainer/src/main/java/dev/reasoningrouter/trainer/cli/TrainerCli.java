@@ -50,7 +50,7 @@ public final class TrainerCli {
               export  --run DIR --out FILE.gguf [--type q8_0|f32|f16|bf16] [--safetensors DIR [--safetensors-type bf16|f32]]
                       write the run's model (last checkpoint) as a GGUF the engine serves, and optionally a checkpoint folder
               eval    --model FILE [--per-cell N] [--seed S] [--modes fast-k1,fast-k2,direct-full,reasoning] [--no-critic]
-                      [--best-of N] [--threads T] [--batch N] [--json FILE] [--items]
+                      [--verify-rounds N] [--best-of N] [--threads T] [--batch N] [--json FILE] [--items]
                       answer held-out questions through the engine; accuracy per mode, level and kind (JSON with --json)
               heldout [--seed S] [--per-cell N] [--out FILE]
                       the held-out evaluation set as JSON lines (kind, level, question, answer)
@@ -134,12 +134,13 @@ public final class TrainerCli {
         List<String> modes = List.of(o.text("modes", "fast-k1,fast-k2,direct-full,reasoning").split(","));
         boolean critic = !o.flag("no-critic");
         int bestOf = o.integer("best-of", 0);
+        int verifyRounds = o.integer("verify-rounds", 0);
         int threads = o.integer("threads", 2);
         int batch = o.integer("batch", 16);
         String json = o.text("json", null);
         boolean items = o.flag("items");
         o.rejectUnknown();
-        EvalRun.Settings settings = new EvalRun.Settings(perCell, seed, modes, critic, bestOf, items);
+        EvalRun.Settings settings = new EvalRun.Settings(perCell, seed, modes, critic, bestOf, verifyRounds, items);
         try (ModelHost host = ModelHost.open(model, threads, batch)) {
             EvalReport report = new EvalRun(host, out).run(model.toString(), settings);
             out.print(report.table());

@@ -15,8 +15,10 @@ public final class EvalRun {
     /**
      * @param modes  mode names: {@code fast-kN} (direct answer, N routed experts), {@code direct-full}, {@code reasoning}
      * @param bestOf n of best-of-n by critic score (0 = skip)
+     * @param verifyRounds the verification loop's most rounds (0 = skip)
      */
-    public record Settings(int perCell, long seed, List<String> modes, boolean critic, int bestOf, boolean keepItems) {}
+    public record Settings(int perCell, long seed, List<String> modes, boolean critic, int bestOf, int verifyRounds,
+                           boolean keepItems) {}
 
     private final ModelHost host;
     private final PrintStream progress;
@@ -41,6 +43,13 @@ public final class EvalRun {
             long start = System.nanoTime();
             report.addCritic(ev.critic(tasks, s.seed() + 1), EvalReport.active(host, 0));
             progress.printf(Locale.ROOT, "critic: %d verdicts in %.0f s%n", 2 * tasks.size(), (System.nanoTime() - start) / 1e9);
+        }
+        if (s.verifyRounds() > 0) {
+            long start = System.nanoTime();
+            List<ItemResult> results = ev.verified(tasks, s.verifyRounds(), 0.5);
+            report.addMode("verified", 0, true, EvalReport.active(host, 0), results, s.keepItems());
+            progress.printf(Locale.ROOT, "verified (up to %d rounds): %d answers in %.0f s%n", s.verifyRounds(), results.size(),
+                    (System.nanoTime() - start) / 1e9);
         }
         if (s.bestOf() > 1) {
             long start = System.nanoTime();

@@ -108,6 +108,14 @@ public final class Evaluator {
 
     /** Critic scores of candidate answers (empty candidates score 0). */
     public List<Double> scores(List<Task> tasks, List<String> candidates) {
+        return verdicts(tasks, candidates).stream().map(Verdict::score).toList();
+    }
+
+    /** The critic's score and its one-token reply (what serving passes on as the critique). */
+    public record Verdict(double score, String reply, int promptTokens, int completionTokens) {}
+
+    /** The critic on each candidate answer; an empty candidate scores 0 without asking. */
+    public List<Verdict> verdicts(List<Task> tasks, List<String> candidates) {
         List<CompletableFuture<ChatOutcome>> futures = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {
             String cand = candidates.get(i);
@@ -118,13 +126,81 @@ public final class Evaluator {
             Conversation c = Forms.critic(tasks.get(i), cand);
             futures.add(host.chatAsync(new ChatCall(c.turns(), "", SamplingParams.greedy(1), budget(0), probeWords), null, null));
         }
-        List<Double> out = new ArrayList<>();
+        List<Verdict> out = new ArrayList<>();
         for (CompletableFuture<ChatOutcome> f : futures) {
             if (f == null) {
-                out.add(0.0);
+                out.add(new Verdict(0, "", 0, 0));
                 continue;
             }
-            out.add(acceptShare(f.join().probeLogprobs()));
+            ChatOutcome o = f.join();
+            out.add(new Verdict(acceptShare(o.probeLogprobs()), o.text(), o.promptTokens(), o.completionTokens()));
+        }
+        return out;
+    }
+
+    /**
+     * The reasoning path's verification loop, as {@code reasoning-path}'s {@code VerificationLoop} runs it with one
+     * sample per round: a greedy worked draft; the critic scores its answer; below {@code threshold} the draft and the
+     * critic's reply go back as a refine request and the model works the task again, up to {@code maxRounds} drafts;
+     * the answer is the best-scored draft (the earliest on a tie). Tokens count every draft and every verdict.
+     */
+    public List<ItemResult> verified(List<Task> tasks, int maxRounds, double threshold) {
+        EvalMode mode = EvalMode.reasoning();
+        int n = tasks.size();
+        String[] best = new String[n], bestReply = new String[n], last = new String[n];
+        double[] bestScore = new double[n];
+        Verdict[] lastVerdict = new Verdict[n];
+        int[] prompt = new int[n], completion = new int[n];
+        java.util.Arrays.fill(bestScore, -1);
+        List<Integer> open = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            open.add(i);
+        }
+        for (int round = 1; round <= maxRounds && !open.isEmpty(); round++) {
+            List<CompletableFuture<ChatOutcome>> futures = new ArrayList<>();
+            for (int i : open) {
+                Conversation c = round == 1 ? Forms.worked(tasks.get(i))
+                        : Forms.refine(tasks.get(i), last[i], lastVerdict[i].score(), lastVerdict[i].reply());
+                futures.add(host.chatAsync(new ChatCall(c.turns(), c.replyPrefix(), SamplingParams.greedy(mode.maxTokens()),
+                        budget(0), List.of()), null, null));
+            }
+            List<Task> asked = new ArrayList<>();
+            List<String> answers = new ArrayList<>();
+            List<String> replies = new ArrayList<>();
+            for (int j = 0; j < open.size(); j++) {
+                int i = open.get(j);
+                ChatOutcome o = futures.get(j).join();
+                prompt[i] += o.promptTokens();
+                completion[i] += o.completionTokens();
+                asked.add(tasks.get(i));
+                answers.add(AnswerChecker.finalAnswer(o.text(), true));
+                replies.add(o.text());
+            }
+            List<Verdict> verdicts = verdicts(asked, answers);
+            List<Integer> still = new ArrayList<>();
+            for (int j = 0; j < open.size(); j++) {
+                int i = open.get(j);
+                Verdict v = verdicts.get(j);
+                prompt[i] += v.promptTokens();
+                completion[i] += v.completionTokens();
+                if (v.score() > bestScore[i]) {
+                    bestScore[i] = v.score();
+                    best[i] = answers.get(j);
+                    bestReply[i] = replies.get(j);
+                }
+                last[i] = answers.get(j).isBlank() ? "(no answer)" : answers.get(j);
+                lastVerdict[i] = v;
+                if (v.score() < threshold) {
+                    still.add(i);
+                }
+            }
+            open = still;
+        }
+        List<ItemResult> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Task t = tasks.get(i);
+            out.add(new ItemResult(t, "verified", bestReply[i], best[i], AnswerChecker.matches(t.answer(), best[i]), prompt[i],
+                    completion[i]));
         }
         return out;
     }

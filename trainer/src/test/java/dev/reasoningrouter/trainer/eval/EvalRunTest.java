@@ -32,7 +32,7 @@ class EvalRunTest {
         Path file = dir.resolve("m.gguf");
         ModelExport.gguf(new TrainedTensors(m, vocab, "eval test"), GgmlType.F32, file);
         try (ModelHost host = ModelHost.open(file, 1, 8)) {
-            EvalRun.Settings s = new EvalRun.Settings(1, 7, List.of("fast-k1", "fast-k2", "direct-full"), true, 0, true);
+            EvalRun.Settings s = new EvalRun.Settings(1, 7, List.of("fast-k1", "fast-k2", "direct-full"), true, 0, 0, true);
             EvalReport report = new EvalRun(host, new PrintStream(new ByteArrayOutputStream())).run(file.toString(), s);
             Map<String, Object> json = report.toMap(true);
             List<Map<String, Object>> modes = (List<Map<String, Object>>) json.get("modes");
