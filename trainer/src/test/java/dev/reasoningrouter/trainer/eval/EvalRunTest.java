@@ -11,6 +11,8 @@ import dev.reasoningrouter.trainer.export.ModelExport;
 import dev.reasoningrouter.trainer.export.TrainedTensors;
 import dev.reasoningrouter.trainer.nn.TrainableModel;
 import dev.reasoningrouter.trainer.run.ModelPresets;
+import dev.reasoningrouter.trainer.tasks.Task;
+import dev.reasoningrouter.trainer.tasks.TaskGenerator;
 import dev.reasoningrouter.trainer.vocab.TaskVocabulary;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -23,14 +25,45 @@ import org.junit.jupiter.api.io.TempDir;
 /** The evaluation end to end through the engine on a small untrained model: every mode and the critic report. */
 class EvalRunTest {
 
-    @Test
-    @SuppressWarnings("unchecked")
-    void reportsEveryModeWithItsCostAndTheCritic(@TempDir Path dir) throws Exception {
+    private static Path tinyModel(Path dir) throws Exception {
         TokenizerVocabulary vocab = TaskVocabulary.learn(new ExampleSampler(DataRecipe.standard(1, 2, 384)), 3, 800, 400);
         TrainableModel m = new TrainableModel(ModelPresets.named("tiny", vocab));
         m.initialise(2);
         Path file = dir.resolve("m.gguf");
         ModelExport.gguf(new TrainedTensors(m, vocab, "eval test"), GgmlType.F32, file);
+        return file;
+    }
+
+    @Test
+    void theVerificationLoopCountsEveryDraftAndVerdictAndAnswersWithADraft(@TempDir Path dir) throws Exception {
+        try (ModelHost host = ModelHost.open(tinyModel(dir), 1, 8)) {
+            Evaluator ev = new Evaluator(host);
+            List<Task> tasks = TaskGenerator.heldOut(7, 1).subList(0, 3);
+            List<ItemResult> single = ev.answer(tasks, EvalMode.reasoning());
+            List<ItemResult> looped = ev.verified(tasks, 2, 1.01); // a threshold no verdict reaches: always two rounds
+            for (int i = 0; i < tasks.size(); i++) {
+                ItemResult r = looped.get(i);
+                assertThat(r.mode()).isEqualTo("verified");
+                assertThat(r.task()).isEqualTo(tasks.get(i));
+                // two drafts and two one-token verdicts
+                assertThat(r.completionTokens()).isGreaterThan(single.get(i).completionTokens());
+                assertThat(r.correct()).isEqualTo(dev.reasoningrouter.trainer.tasks.AnswerChecker.matches(tasks.get(i).answer(),
+                        r.answer()));
+            }
+            List<ItemResult> once = ev.verified(tasks, 2, 0.0); // every verdict accepts: one round, the greedy draft
+            for (int i = 0; i < tasks.size(); i++) {
+                assertThat(once.get(i).answer()).isEqualTo(single.get(i).answer());
+                // the critic answers in one token, and is not asked about a draft without an answer
+                int verdict = single.get(i).answer().isBlank() ? 0 : 1;
+                assertThat(once.get(i).completionTokens()).isEqualTo(single.get(i).completionTokens() + verdict);
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void reportsEveryModeWithItsCostAndTheCritic(@TempDir Path dir) throws Exception {
+        Path file = tinyModel(dir);
         try (ModelHost host = ModelHost.open(file, 1, 8)) {
             EvalRun.Settings s = new EvalRun.Settings(1, 7, List.of("fast-k1", "fast-k2", "direct-full"), true, 0, 0, true);
             EvalReport report = new EvalRun(host, new PrintStream(new ByteArrayOutputStream())).run(file.toString(), s);
