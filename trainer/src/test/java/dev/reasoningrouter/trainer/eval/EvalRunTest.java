@@ -10,7 +10,7 @@ import dev.reasoningrouter.trainer.data.ExampleSampler;
 import dev.reasoningrouter.trainer.export.ModelExport;
 import dev.reasoningrouter.trainer.export.TrainedTensors;
 import dev.reasoningrouter.trainer.nn.TrainableModel;
-import dev.reasoningrouter.trainer.run.ModelPresets;
+import dev.reasoningrouter.trainer.training.ModelPresets;
 import dev.reasoningrouter.trainer.tasks.Task;
 import dev.reasoningrouter.trainer.tasks.TaskGenerator;
 import dev.reasoningrouter.trainer.vocab.TaskVocabulary;

@@ -14,7 +14,7 @@ import dev.reasoningrouter.trainer.data.SequenceEncoder;
 import dev.reasoningrouter.trainer.export.ModelExport;
 import dev.reasoningrouter.trainer.export.TrainedTensors;
 import dev.reasoningrouter.trainer.nn.TrainableModel;
-import dev.reasoningrouter.trainer.run.ModelPresets;
+import dev.reasoningrouter.trainer.training.ModelPresets;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
