@@ -1,5 +1,7 @@
 package dev.reasoningrouter.contracts;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
 /**
@@ -26,13 +28,18 @@ public record InferenceResult(
         int promptTokens,
         int completionTokens,
         int reasoningTokens,
-        String error,
+        @JsonProperty("error") String error,
         String errorCode,
         int statusCode,
         Map<String, Object> body,
         String escalatedFrom,
         long completedAtMs) {
 
+    /**
+     * Not a property: as a bean getter it would be written as {@code "error": true} over the message (the explicit
+     * {@code @JsonProperty} on the component keeps the message itself in the JSON).
+     */
+    @JsonIgnore
     public boolean isError() {
         return error != null;
     }

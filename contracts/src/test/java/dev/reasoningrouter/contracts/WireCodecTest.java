@@ -23,6 +23,18 @@ class WireCodecTest {
     }
 
     @Test
+    void anErrorResultKeepsItsMessage() {
+        InferenceResult error = new InferenceResult("r1", "b1", "c1", "fast", "m", null, null, null, 0, 0, 0,
+                "temperature must be between 0 and 2", "invalid_value", 400,
+                Map.of("error", Map.of("message", "temperature must be between 0 and 2")), null, 1L);
+        String json = codec.encode(error);
+        assertThat(json).contains("\"error\":\"temperature must be between 0 and 2\"");
+        InferenceResult back = codec.decode(json, InferenceResult.class);
+        assertThat(back).isEqualTo(error);
+        assertThat(back.isError()).isTrue();
+    }
+
+    @Test
     void malformedPayloadsSayWhy() {
         assertThatThrownBy(() -> codec.decode("{not json", InferenceRequest.class))
                 .isInstanceOf(WireCodec.MalformedRecordException.class)

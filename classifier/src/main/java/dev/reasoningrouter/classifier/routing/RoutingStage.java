@@ -5,9 +5,12 @@ import dev.reasoningrouter.classifier.ClassifierProperties;
 import dev.reasoningrouter.classifier.model.Classification;
 import dev.reasoningrouter.classifier.model.ComplexityClassifier;
 import dev.reasoningrouter.contracts.DeadLetter;
+import dev.reasoningrouter.contracts.DeadLetters;
 import dev.reasoningrouter.contracts.InferenceJob;
 import dev.reasoningrouter.contracts.InferenceRequest;
+import dev.reasoningrouter.contracts.RecordLimit;
 import dev.reasoningrouter.contracts.RouteDecision;
+import dev.reasoningrouter.contracts.StageClients;
 import dev.reasoningrouter.contracts.Topics;
 import dev.reasoningrouter.contracts.WireCodec;
 import java.nio.charset.StandardCharsets;
@@ -17,13 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -31,8 +32,6 @@ import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -61,12 +60,8 @@ public final class RoutingStage implements SmartLifecycle {
     private final KafkaProperties kafka;
     private final ClassifierProperties.Kafka settings;
 
-    /**
-     * The largest record value this stage produces, below the broker's default message limit (1 MiB) with room
-     * for the key and headers. A job over it would fail its transaction on every retry and wedge the partition,
-     * so it is dead-lettered instead.
-     */
-    static final int MAX_RECORD_BYTES = 1_000_000;
+    /** The largest job this stage produces ({@link RecordLimit}); a larger one is dead-lettered instead. */
+    static final int MAX_RECORD_BYTES = RecordLimit.MAX_BYTES;
 
     private volatile boolean running;
     private volatile KafkaConsumer<String, String> consumer;
@@ -234,7 +229,7 @@ public final class RoutingStage implements SmartLifecycle {
         RouteDecision decision = c.toDecision();
         String topic = RouteDecision.REASONING.equals(decision.route()) ? Topics.JOBS_REASONING : Topics.JOBS_FAST;
         String value = codec.encode(new InferenceJob(request, decision, null));
-        int bytes = utf8Length(value);
+        int bytes = RecordLimit.bytes(value);
         if (bytes > MAX_RECORD_BYTES) {
             return deadLetter(record, "the job would be " + bytes + " bytes, over the " + MAX_RECORD_BYTES
                     + "-byte record limit; shorten the request");
@@ -264,22 +259,7 @@ public final class RoutingStage implements SmartLifecycle {
 
     private ProducerRecord<String, String> deadLetter(ConsumerRecord<String, String> record, String reason) {
         metrics.deadLetter(STAGE);
-        String payload = record.value();
-        String letter = codec.encode(new DeadLetter(STAGE, record.topic(), record.partition(), record.offset(), record.key(),
-                reason, payload, System.currentTimeMillis()));
-        if (payload != null && utf8Length(letter) > MAX_RECORD_BYTES) {
-            // the original stays on its topic (by partition and offset); the letter keeps what fits
-            String head = payload.substring(0, Math.min(payload.length(), MAX_RECORD_BYTES / 8));
-            letter = codec.encode(new DeadLetter(STAGE, record.topic(), record.partition(), record.offset(), record.key(),
-                    reason + " (payload of " + utf8Length(payload) + " bytes cut to its first " + head.length()
-                            + " characters; the original is at the source topic, partition and offset)",
-                    head, System.currentTimeMillis()));
-        }
-        return new ProducerRecord<>(Topics.DLQ, record.key(), letter);
-    }
-
-    private static int utf8Length(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
+        return DeadLetters.of(codec, STAGE, record, reason);
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, String> records) {
@@ -301,25 +281,11 @@ public final class RoutingStage implements SmartLifecycle {
     }
 
     private Map<String, Object> consumerConfig() {
-        Map<String, Object> p = new HashMap<>(kafka.buildConsumerProperties());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        return p;
+        return StageClients.consumer(kafka.buildConsumerProperties(), settings.groupId(), settings.maxPollRecords());
     }
 
     private Map<String, Object> producerConfig() {
-        Map<String, Object> p = new HashMap<>(kafka.buildProducerProperties());
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        return p;
+        return StageClients.transactionalProducer(kafka.buildProducerProperties(), settings.transactionalId());
     }
 
     private static void sleep(long ms) {

@@ -37,6 +37,7 @@ class FastPathAdmissionTest {
         r.add("rr.model.threads", () -> "1");
         r.add("rr.model.max-batch", () -> "1");
         r.add("rr.serving.max-queued", () -> "0");
+        r.add("rr.generation.max-tokens-limit", () -> "240");
     }
 
     @LocalServerPort
@@ -50,10 +51,25 @@ class FastPathAdmissionTest {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
+    /** A seed whose sampled reply runs to all 240 tokens without an end-of-sequence (the same seed repeats the reply). */
+    long longReplySeed() throws Exception {
+        for (long seed = 1; seed <= 50; seed++) {
+            HttpResponse<String> r = http.send(chat("""
+                    {"messages":[{"role":"user","content":"Tell me a long story"}],"max_tokens":240,"temperature":1,"seed":%d}"""
+                    .formatted(seed)), HttpResponse.BodyHandlers.ofString());
+            if (json.readTree(r.body()).get("usage").get("completion_tokens").asInt() == 240) {
+                return seed;
+            }
+        }
+        throw new AssertionError("no seed in 1..50 gives a 240-token reply");
+    }
+
     @Test
     void aFullQueueAnswers429WithRetryAfterAndLosesNothing() throws Exception {
+        long seed = longReplySeed();
         HttpResponse<java.io.InputStream> first = http.send(chat("""
-                {"messages":[{"role":"user","content":"Tell me a long story"}],"max_tokens":48,"stream":true}"""),
+                {"messages":[{"role":"user","content":"Tell me a long story"}],"max_tokens":240,"temperature":1,"seed":%d,
+                 "stream":true,"stream_options":{"include_usage":true}}""".formatted(seed)),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, first.statusCode());
         BufferedReader reader = new BufferedReader(new InputStreamReader(first.body(), StandardCharsets.UTF_8));
@@ -70,7 +86,9 @@ class FastPathAdmissionTest {
 
         // the first one completes in full, then there is room again
         CompletableFuture<String> rest = CompletableFuture.supplyAsync(() -> reader.lines().reduce("", (a, b) -> a + b + "\n"));
-        assertTrue(rest.get().contains("data: [DONE]"), "the admitted request is never dropped");
+        String stream = rest.get();
+        assertTrue(stream.contains("data: [DONE]"), "the admitted request is never dropped");
+        assertTrue(stream.contains("\"completion_tokens\":240"), "the first request held its place for all its tokens");
         HttpResponse<String> third = http.send(chat("""
                 {"messages":[{"role":"user","content":"hi"}],"max_tokens":2}"""), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, third.statusCode(), third.body());

@@ -18,10 +18,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param includeUsage {@code stream_options.include_usage}: end a stream with a usage chunk
  * @param samples      {@code rr.samples}: self-consistency samples (1 = off); the reasoning path uses it
  * @param maxRounds    {@code rr.max_rounds}: verification rounds, or 0 for the path's default
+ * @param verify       {@code rr.verify}: false asks the reasoning path for one draft without the critic
  */
 public record ChatCompletionRequest(String model, List<ChatTurn> messages, int maxTokens, double temperature, double topP,
                                     long seed, List<String> stop, boolean stream, boolean includeUsage, int samples,
-                                    int maxRounds) {
+                                    int maxRounds, boolean verify) {
 
     /**
      * What this path accepts and assumes.
@@ -123,6 +124,7 @@ public record ChatCompletionRequest(String model, List<ChatTurn> messages, int m
         }
         int samples = 1;
         int maxRounds = 0;
+        boolean verify = true;
         Object ext = json.get("rr");
         if (ext != null) {
             if (!(ext instanceof Map<?, ?> rr)) {
@@ -130,9 +132,14 @@ public record ChatCompletionRequest(String model, List<ChatTurn> messages, int m
             }
             samples = (int) bounded(rr, "samples", 1, limits.maxSamples(), 1);
             maxRounds = (int) bounded(rr, "max_rounds", 1, limits.maxRounds(), 0);
+            Object v = rr.get("verify");
+            if (v != null && !(v instanceof Boolean)) {
+                throw OpenAiException.invalid("rr.verify", "rr.verify must be a boolean, got " + describe(v));
+            }
+            verify = !Boolean.FALSE.equals(v);
         }
         return new ChatCompletionRequest(model, messages, maxTokens, temperature, topP, seed, stop,
-                Boolean.TRUE.equals(streamValue), includeUsage, samples, maxRounds);
+                Boolean.TRUE.equals(streamValue), includeUsage, samples, maxRounds, verify);
     }
 
     /** An optional integer {@code rr.<key>} in [min, max] ({@code dflt} when absent). */

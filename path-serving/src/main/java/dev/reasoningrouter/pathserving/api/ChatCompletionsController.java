@@ -61,7 +61,7 @@ public class ChatCompletionsController {
         }
         String id = ChatResponses.newId();
         CompletionJob job = new CompletionJob(id, request.messages(), request.sampling(), request.samples(),
-                request.maxRounds(), null, "http");
+                request.maxRounds(), null, "http", request.verify());
         try {
             service.check(job);
         } catch (IllegalArgumentException e) {

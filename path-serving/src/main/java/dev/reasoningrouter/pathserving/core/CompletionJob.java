@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param maxRounds  verification rounds asked for, or 0 for the path's default
  * @param escalation set when another path handed this job on, with its draft; else null
  * @param source     "http" or "kafka"
+ * @param verify     false: the client asked for one draft without the critic (reasoning path)
  */
 public record CompletionJob(String id, List<ChatTurn> messages, SamplingParams sampling, int samples, int maxRounds,
-                            Escalation escalation, String source) {
+                            Escalation escalation, String source, boolean verify) {
     public CompletionJob {
         Objects.requireNonNull(id, "id");
         messages = List.copyOf(messages);
@@ -29,6 +30,12 @@ public record CompletionJob(String id, List<ChatTurn> messages, SamplingParams s
         if (maxRounds < 0) {
             throw new IllegalArgumentException("maxRounds must be at least 0, got " + maxRounds);
         }
+    }
+
+    /** A job that takes the path's own verification setting. */
+    public CompletionJob(String id, List<ChatTurn> messages, SamplingParams sampling, int samples, int maxRounds,
+                         Escalation escalation, String source) {
+        this(id, messages, sampling, samples, maxRounds, escalation, source, true);
     }
 
     /** The last user message: what a critic judges the answer against. */

@@ -156,8 +156,8 @@ public final class ServingMetrics implements BatchingGenerator.StepListener {
                     .tag("accepted", Boolean.toString(c.verification().accepted()))
                     .tag("stop_reason", c.verification().stopReason()).register(registry).increment();
         }
-        if (c.escalation() != null && c.escalation().suggested()) {
-            escalated(source);
+        if (c.escalation() != null && c.escalation().suggested() && !source.equals("kafka")) {
+            escalated(source); // over Kafka the worker counts an escalation once it commits the handed-on job
         }
     }
 

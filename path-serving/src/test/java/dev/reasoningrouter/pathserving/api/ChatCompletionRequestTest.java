@@ -61,6 +61,8 @@ class ChatCompletionRequestTest {
         assertTrue(r.includeUsage());
         assertEquals(3, r.samples());
         assertEquals(2, r.maxRounds());
+        assertTrue(r.verify());
+        assertFalse(ChatCompletionRequest.parse(body("rr", Map.of("verify", false)), LIMITS).verify());
         var greedy = ChatCompletionRequest.parse(body(), new ChatCompletionRequest.Limits(100, 16, 0.0, 1, 1));
         assertEquals(0.0, greedy.temperature(), "the path's default temperature applies when none is given");
     }
@@ -88,6 +90,7 @@ class ChatCompletionRequestTest {
         assertEquals("invalid_request_error", e.body().error().type());
         assertTrue(e.getMessage().contains("between 0 and 2"), e.getMessage());
         assertEquals("rr.samples", refused(body("rr", Map.of("samples", 5))).param());
+        assertEquals("rr.verify", refused(body("rr", Map.of("verify", "no"))).param());
         assertEquals("rr.max_rounds", refused(body("rr", Map.of("max_rounds", 0))).param());
         assertEquals("rr", refused(body("rr", "x")).param());
         assertEquals("stream_options", refused(body("stream_options", Map.of("include_usage", true))).param());

@@ -7,14 +7,14 @@ import dev.reasoningrouter.pathserving.core.Completion;
 import dev.reasoningrouter.pathserving.core.CompletionJob;
 import dev.reasoningrouter.pathserving.core.CompletionListener;
 import dev.reasoningrouter.pathserving.core.CompletionPolicy;
-import dev.reasoningrouter.reasoningpath.verify.Draft;
-import dev.reasoningrouter.reasoningpath.verify.DraftListener;
-import dev.reasoningrouter.reasoningpath.verify.DraftRequest;
-import dev.reasoningrouter.reasoningpath.verify.LoopOutcome;
-import dev.reasoningrouter.reasoningpath.verify.LoopSettings;
-import dev.reasoningrouter.reasoningpath.verify.ModelLearner;
-import dev.reasoningrouter.reasoningpath.verify.VerificationLoop;
-import dev.reasoningrouter.reasoningpath.verify.Verifier;
+import dev.reasoningrouter.pathserving.verify.Draft;
+import dev.reasoningrouter.pathserving.verify.DraftListener;
+import dev.reasoningrouter.pathserving.verify.DraftRequest;
+import dev.reasoningrouter.pathserving.verify.LoopOutcome;
+import dev.reasoningrouter.pathserving.verify.LoopSettings;
+import dev.reasoningrouter.pathserving.verify.ModelLearner;
+import dev.reasoningrouter.pathserving.verify.VerificationLoop;
+import dev.reasoningrouter.pathserving.verify.Verifier;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -56,7 +56,7 @@ public final class ReasoningCompletionPolicy implements CompletionPolicy {
     public Completion complete(CompletionJob job, CompletionListener listener, CancellationToken cancel) {
         long start = System.nanoTime();
         ModelLearner learner = learner(job);
-        if (!settings.verification()) {
+        if (!settings.verification() || !job.verify()) {
             Draft d = learner.draft(new DraftRequest(job.messages(), null, null, 1, 0), new DraftListener() {
                 @Override
                 public void thinking(String delta) {

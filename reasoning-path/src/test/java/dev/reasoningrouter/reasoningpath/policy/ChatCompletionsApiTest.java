@@ -77,6 +77,16 @@ class ChatCompletionsApiTest extends ChatCompletionsApiContract {
     }
 
     @Test
+    void verifyFalseAsksForOneDraftWithoutTheCritic() throws Exception {
+        HttpResponse<String> r = post("""
+                {"messages":[{"role":"user","content":"What is 17 * 23?"}],"max_tokens":8,"seed":5,"rr":{"verify":false}}""");
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode b = json.readTree(r.body());
+        assertFalse(b.get("rr").has("verification"), r.body());
+        assertTrue(b.get("usage").get("completion_tokens").asInt() <= 8, "one draft, no critique: " + r.body());
+    }
+
+    @Test
     void streamingSendsTheRoundsAsReasoningAndTheChosenAnswerAsContent() throws Exception {
         HttpResponse<String> r = post("""
                 {"messages":[{"role":"user","content":"Sort 3, 1, 2"}],"max_tokens":6,"seed":9,"stream":true,

@@ -1,4 +1,4 @@
-package dev.reasoningrouter.reasoningpath.verify;
+package dev.reasoningrouter.pathserving.verify;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

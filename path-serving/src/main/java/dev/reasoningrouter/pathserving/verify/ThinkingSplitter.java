@@ -1,4 +1,4 @@
-package dev.reasoningrouter.reasoningpath.verify;
+package dev.reasoningrouter.pathserving.verify;
 
 import dev.reasoningrouter.engine.prompt.ReasoningPrompts;
 

@@ -1,4 +1,4 @@
-package dev.reasoningrouter.reasoningpath.verify;
+package dev.reasoningrouter.pathserving.verify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,4 +1,4 @@
-package dev.reasoningrouter.reasoningpath.verify;
+package dev.reasoningrouter.pathserving.verify;
 
 /**
  * A critic's judgement of one draft.

@@ -1,4 +1,4 @@
-package dev.reasoningrouter.reasoningpath.verify;
+package dev.reasoningrouter.pathserving.verify;
 
 /** Receives a draft as it is generated: its thinking, then its answer. Called from engine threads: return at once. */
 public interface DraftListener {
