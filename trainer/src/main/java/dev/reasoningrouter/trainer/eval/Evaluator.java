@@ -1,11 +1,19 @@
 package dev.reasoningrouter.trainer.eval;
 
+import dev.reasoningrouter.engine.generate.CancellationToken;
 import dev.reasoningrouter.engine.generate.SamplingParams;
 import dev.reasoningrouter.engine.model.ExpertBudget;
 import dev.reasoningrouter.engine.prompt.ReasoningPrompts;
 import dev.reasoningrouter.engine.serving.ChatCall;
 import dev.reasoningrouter.engine.serving.ChatOutcome;
 import dev.reasoningrouter.engine.serving.ModelHost;
+import dev.reasoningrouter.engine.tokenizer.ChatTurn;
+import dev.reasoningrouter.pathserving.verify.LoopOutcome;
+import dev.reasoningrouter.pathserving.verify.LoopSettings;
+import dev.reasoningrouter.pathserving.verify.ModelCritic;
+import dev.reasoningrouter.pathserving.verify.ModelLearner;
+import dev.reasoningrouter.pathserving.verify.VerificationLoop;
+import java.time.Duration;
 import dev.reasoningrouter.trainer.tasks.AnswerChecker;
 import dev.reasoningrouter.trainer.tasks.Conversation;
 import dev.reasoningrouter.trainer.tasks.Corruptions;
@@ -17,6 +25,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Puts held-out tasks to a model served by the engine ({@link ModelHost}: its tokenizer, chat template, batching
@@ -106,16 +116,11 @@ public final class Evaluator {
         return out;
     }
 
-    /** Critic scores of candidate answers (empty candidates score 0). */
+    /**
+     * Critic scores of candidate answers, as the reasoning path's critic computes them (empty candidates score 0
+     * without asking).
+     */
     public List<Double> scores(List<Task> tasks, List<String> candidates) {
-        return verdicts(tasks, candidates).stream().map(Verdict::score).toList();
-    }
-
-    /** The critic's score and its one-token reply (what serving passes on as the critique). */
-    public record Verdict(double score, String reply, int promptTokens, int completionTokens) {}
-
-    /** The critic on each candidate answer; an empty candidate scores 0 without asking. */
-    public List<Verdict> verdicts(List<Task> tasks, List<String> candidates) {
         List<CompletableFuture<ChatOutcome>> futures = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {
             String cand = candidates.get(i);
@@ -126,84 +131,52 @@ public final class Evaluator {
             Conversation c = Forms.critic(tasks.get(i), cand);
             futures.add(host.chatAsync(new ChatCall(c.turns(), "", SamplingParams.greedy(1), budget(0), probeWords), null, null));
         }
-        List<Verdict> out = new ArrayList<>();
+        List<Double> out = new ArrayList<>();
         for (CompletableFuture<ChatOutcome> f : futures) {
-            if (f == null) {
-                out.add(new Verdict(0, "", 0, 0));
-                continue;
-            }
-            ChatOutcome o = f.join();
-            out.add(new Verdict(acceptShare(o.probeLogprobs()), o.text(), o.promptTokens(), o.completionTokens()));
+            out.add(f == null ? 0.0 : acceptShare(f.join().probeLogprobs()));
         }
         return out;
     }
 
     /**
-     * The reasoning path's verification loop, as {@code reasoning-path}'s {@code VerificationLoop} runs it with one
-     * sample per round: a greedy worked draft; the critic scores its answer; below {@code threshold} the draft and the
-     * critic's reply go back as a refine request and the model works the task again, up to {@code maxRounds} drafts;
-     * the answer is the best-scored draft (the earliest on a tie). Tokens count every draft and every verdict.
+     * The reasoning path's verification loop itself ({@code pathserving.verify.VerificationLoop} with the served
+     * model as learner and critic, one sample per round): a greedy worked draft; the critic scores its answer; below
+     * {@code threshold} the draft and the critique go back as a refine request, up to {@code maxRounds} drafts; the
+     * answer is the best-scored draft. Tokens count every draft and every critique. Loops run side by side so that the
+     * generator batches their requests.
      */
     public List<ItemResult> verified(List<Task> tasks, int maxRounds, double threshold) {
         EvalMode mode = EvalMode.reasoning();
-        int n = tasks.size();
-        String[] best = new String[n], bestReply = new String[n], last = new String[n];
-        double[] bestScore = new double[n];
-        Verdict[] lastVerdict = new Verdict[n];
-        int[] prompt = new int[n], completion = new int[n];
-        java.util.Arrays.fill(bestScore, -1);
-        List<Integer> open = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            open.add(i);
-        }
-        for (int round = 1; round <= maxRounds && !open.isEmpty(); round++) {
-            List<CompletableFuture<ChatOutcome>> futures = new ArrayList<>();
-            for (int i : open) {
-                Conversation c = round == 1 ? Forms.worked(tasks.get(i))
-                        : Forms.refine(tasks.get(i), last[i], lastVerdict[i].score(), lastVerdict[i].reply());
-                futures.add(host.chatAsync(new ChatCall(c.turns(), c.replyPrefix(), SamplingParams.greedy(mode.maxTokens()),
-                        budget(0), List.of()), null, null));
+        ModelLearner learner = new ModelLearner(host, budget(0), SamplingParams.greedy(mode.maxTokens()), true);
+        ModelCritic critic = new ModelCritic(host, budget(0), CRITIQUE_TOKENS);
+        LoopSettings settings = new LoopSettings(maxRounds, threshold, 1 << 16, Duration.ofHours(1), 1);
+        try (ExecutorService samplers = Executors.newVirtualThreadPerTaskExecutor();
+             ExecutorService loops = Executors.newVirtualThreadPerTaskExecutor()) {
+            VerificationLoop loop = new VerificationLoop(learner, critic, samplers);
+            List<java.util.concurrent.Future<LoopOutcome>> futures = new ArrayList<>();
+            for (Task t : tasks) {
+                futures.add(loops.submit(() -> loop.run(t.question(), List.of(new ChatTurn("user", t.question())), null, settings,
+                        trace -> { }, new CancellationToken())));
             }
-            List<Task> asked = new ArrayList<>();
-            List<String> answers = new ArrayList<>();
-            List<String> replies = new ArrayList<>();
-            for (int j = 0; j < open.size(); j++) {
-                int i = open.get(j);
-                ChatOutcome o = futures.get(j).join();
-                prompt[i] += o.promptTokens();
-                completion[i] += o.completionTokens();
-                asked.add(tasks.get(i));
-                answers.add(AnswerChecker.finalAnswer(o.text(), true));
-                replies.add(o.text());
+            List<ItemResult> out = new ArrayList<>();
+            for (int i = 0; i < tasks.size(); i++) {
+                LoopOutcome o = futures.get(i).get();
+                Task t = tasks.get(i);
+                String answer = o.chosen().answer();
+                out.add(new ItemResult(t, "verified", o.chosen().thinking(), answer, AnswerChecker.matches(t.answer(), answer),
+                        o.promptTokens(), o.completionTokens()));
             }
-            List<Verdict> verdicts = verdicts(asked, answers);
-            List<Integer> still = new ArrayList<>();
-            for (int j = 0; j < open.size(); j++) {
-                int i = open.get(j);
-                Verdict v = verdicts.get(j);
-                prompt[i] += v.promptTokens();
-                completion[i] += v.completionTokens();
-                if (v.score() > bestScore[i]) {
-                    bestScore[i] = v.score();
-                    best[i] = answers.get(j);
-                    bestReply[i] = replies.get(j);
-                }
-                last[i] = answers.get(j).isBlank() ? "(no answer)" : answers.get(j);
-                lastVerdict[i] = v;
-                if (v.score() < threshold) {
-                    still.add(i);
-                }
-            }
-            open = still;
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during the verification loop", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the verification loop failed: " + e.getCause(), e.getCause());
         }
-        List<ItemResult> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Task t = tasks.get(i);
-            out.add(new ItemResult(t, "verified", bestReply[i], best[i], AnswerChecker.matches(t.answer(), best[i]), prompt[i],
-                    completion[i]));
-        }
-        return out;
     }
+
+    /** The critique's length, as the reasoning path's default ({@code rr.reasoning.verification.critique-tokens}). */
+    static final int CRITIQUE_TOKENS = 24;
 
     /**
      * Best of {@code n} sampled reasoning drafts by critic score (temperature {@code temperature}); the result's mode is
