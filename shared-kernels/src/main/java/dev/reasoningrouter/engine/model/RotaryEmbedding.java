@@ -4,15 +4,16 @@ package dev.reasoningrouter.engine.model;
  * Rotary position embedding for the decoupled rope part of MLA, with YaRN frequency scaling. Rotation is over
  * adjacent pairs (x[2i], x[2i+1]), llama.cpp's "normal" rope mode that its deepseek2 graph uses; this is the same
  * as Hugging Face's DeepSeek code, which de-interleaves before its rotate-half. Tables grow with the position.
+ * Public so that the trainer rotates exactly as the engine does (and back-propagates through {@link #applyInverse}).
  */
-final class RotaryEmbedding {
+public final class RotaryEmbedding {
     private final int half;
     private final double[] invFreq;
     private float[] cos = new float[0];
     private float[] sin = new float[0];
     private int positions;
 
-    RotaryEmbedding(ModelConfig c) {
+    public RotaryEmbedding(ModelConfig c) {
         int dim = c.qkRopeHeadDim();
         this.half = dim / 2;
         this.invFreq = new double[half];
@@ -43,7 +44,8 @@ final class RotaryEmbedding {
         return dim * Math.log(originalContext / (rotations * 2 * Math.PI)) / (2 * Math.log(base));
     }
 
-    synchronized void ensure(int n) {
+    /** Makes the tables cover positions {@code 0 .. n-1}. */
+    public synchronized void ensure(int n) {
         if (n <= positions) {
             return;
         }
@@ -65,11 +67,24 @@ final class RotaryEmbedding {
     }
 
     /** Rotates {@code v[off .. off + 2*half)} in place for position {@code pos} (call {@link #ensure} first). */
-    void apply(float[] v, int off, int pos) {
+    public void apply(float[] v, int off, int pos) {
+        rotate(v, off, pos, 1f);
+    }
+
+    /**
+     * Rotates back by the same angle (call {@link #ensure} first): the inverse of {@link #apply}, which for a rotation
+     * is also its transpose, so it turns a gradient with respect to the rotated vector into one with respect to the input.
+     */
+    public void applyInverse(float[] v, int off, int pos) {
+        rotate(v, off, pos, -1f);
+    }
+
+    /** Rotation by the position's angles, or (direction -1) by their negatives. */
+    private void rotate(float[] v, int off, int pos, float direction) {
         int t = pos * half;
         for (int i = 0; i < half; i++) {
             float c = cos[t + i];
-            float s = sin[t + i];
+            float s = direction * sin[t + i];
             float x0 = v[off + 2 * i];
             float x1 = v[off + 2 * i + 1];
             v[off + 2 * i] = x0 * c - x1 * s;

@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Writes a {@link SyntheticModel} as a llama.cpp {@code deepseek2} GGUF: the same metadata keys and tensor names as
+ * Writes a {@link DeepSeekTensors} model (a {@link SyntheticModel} or a trained one) as a llama.cpp {@code deepseek2}
+ * GGUF: the same metadata keys and tensor names as
  * llama.cpp's converter (split {@code attn_k_b}/{@code attn_v_b}, stacked experts, F32 norms and router).
  * Matrices whose row length does not fit the requested type's block fall back as llama.cpp's quantizer does
  * (Q4_K to Q5_0, others to Q8_0; F16 when even 32 does not divide the row); with Q4_K the output matrix is Q6_K (the Q4_K_M mix).
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
 public final class SyntheticGgufWriter {
     private SyntheticGgufWriter() {}
 
-    public static void write(SyntheticModel m, GgmlType type, Path out) throws IOException {
+    public static void write(DeepSeekTensors m, GgmlType type, Path out) throws IOException {
         if (type == GgmlType.FP8_E4M3_B128) {
             throw new IllegalArgumentException("FP8 is a safetensors form; GGUF takes f32, f16, bf16, q8_0, q4_k or q6_k");
         }

@@ -2,7 +2,6 @@ package dev.reasoningrouter.engine.synth;
 
 import dev.reasoningrouter.engine.model.ModelConfig;
 import dev.reasoningrouter.engine.tokenizer.TokenizerVocabulary;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -12,7 +11,7 @@ import java.util.SplittableRandom;
  * test reference) see identical weights without holding the model in memory. Scales keep activations and logits in
  * a healthy range: linear weights have standard deviation 1/sqrt(fan_in), embeddings 1, norms about 1.
  */
-public final class SyntheticModel {
+public final class SyntheticModel implements DeepSeekTensors {
 
     /** Marker in the model name: outputs made with such a model must say it is a random-weight test model. */
     public static final String MARKER = "random-weight test model";
@@ -79,6 +78,7 @@ public final class SyntheticModel {
                 groups, topkGroup, bias, 1e-6f, 10000f, yarnFactor, origCtx, 32f, 1f, 1.0f, maxCtx, v.bosId(), v.eosId());
     }
 
+    @Override
     public ModelConfig config() {
         return config;
     }
@@ -87,74 +87,29 @@ public final class SyntheticModel {
         return seed;
     }
 
+    @Override
     public TokenizerVocabulary vocabulary() {
         return vocabulary;
     }
 
+    @Override
     public String name() {
         return "synthetic DeepSeek-V3-style " + preset + " (" + MARKER + ", seed " + seed + ")";
     }
 
     /** Every tensor of the Hugging Face layout with its torch shape ([out, in] for matrices), in file order. */
+    @Override
     public Map<String, int[]> tensorShapes() {
         if (shapes == null) {
-            shapes = java.util.Collections.unmodifiableMap(buildShapes());
+            shapes = java.util.Collections.unmodifiableMap(DeepSeekTensors.huggingFaceShapes(config));
         }
         return shapes;
     }
 
     private Map<String, int[]> shapes;
 
-    private Map<String, int[]> buildShapes() {
-        ModelConfig c = config;
-        int h = c.hiddenSize();
-        Map<String, int[]> m = new LinkedHashMap<>();
-        m.put("model.embed_tokens.weight", new int[] {c.vocabSize(), h});
-        for (int l = 0; l < c.numLayers(); l++) {
-            String p = "model.layers." + l + ".";
-            m.put(p + "input_layernorm.weight", new int[] {h});
-            int qOut = c.numHeads() * c.qkHeadDim();
-            if (c.qLoraRank() > 0) {
-                m.put(p + "self_attn.q_a_proj.weight", new int[] {c.qLoraRank(), h});
-                m.put(p + "self_attn.q_a_layernorm.weight", new int[] {c.qLoraRank()});
-                m.put(p + "self_attn.q_b_proj.weight", new int[] {qOut, c.qLoraRank()});
-            } else {
-                m.put(p + "self_attn.q_proj.weight", new int[] {qOut, h});
-            }
-            m.put(p + "self_attn.kv_a_proj_with_mqa.weight", new int[] {c.kvLoraRank() + c.qkRopeHeadDim(), h});
-            m.put(p + "self_attn.kv_a_layernorm.weight", new int[] {c.kvLoraRank()});
-            m.put(p + "self_attn.kv_b_proj.weight", new int[] {c.numHeads() * (c.qkNopeHeadDim() + c.vHeadDim()), c.kvLoraRank()});
-            m.put(p + "self_attn.o_proj.weight", new int[] {h, c.numHeads() * c.vHeadDim()});
-            m.put(p + "post_attention_layernorm.weight", new int[] {h});
-            if (c.isMoeLayer(l)) {
-                m.put(p + "mlp.gate.weight", new int[] {c.nRoutedExperts(), h});
-                if (c.hasSelectionBias()) {
-                    m.put(p + "mlp.gate.e_score_correction_bias", new int[] {c.nRoutedExperts()});
-                }
-                for (int e = 0; e < c.nRoutedExperts(); e++) {
-                    String q = p + "mlp.experts." + e + ".";
-                    m.put(q + "gate_proj.weight", new int[] {c.moeIntermediateSize(), h});
-                    m.put(q + "up_proj.weight", new int[] {c.moeIntermediateSize(), h});
-                    m.put(q + "down_proj.weight", new int[] {h, c.moeIntermediateSize()});
-                }
-                if (c.nSharedExperts() > 0) {
-                    int si = c.moeIntermediateSize() * c.nSharedExperts();
-                    m.put(p + "mlp.shared_experts.gate_proj.weight", new int[] {si, h});
-                    m.put(p + "mlp.shared_experts.up_proj.weight", new int[] {si, h});
-                    m.put(p + "mlp.shared_experts.down_proj.weight", new int[] {h, si});
-                }
-            } else {
-                m.put(p + "mlp.gate_proj.weight", new int[] {c.intermediateSize(), h});
-                m.put(p + "mlp.up_proj.weight", new int[] {c.intermediateSize(), h});
-                m.put(p + "mlp.down_proj.weight", new int[] {h, c.intermediateSize()});
-            }
-        }
-        m.put("model.norm.weight", new int[] {h});
-        m.put("lm_head.weight", new int[] {c.vocabSize(), h});
-        return m;
-    }
-
     /** The values of a tensor (row-major, torch layout), the same on every call. */
+    @Override
     public float[] tensor(String name) {
         int[] shape = tensorShapes().get(name);
         if (shape == null) {

@@ -16,7 +16,8 @@ import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes a {@link SyntheticModel} as a Hugging Face DeepSeek-V3 checkpoint directory: {@code config.json}, sharded
+ * Writes a {@link DeepSeekTensors} model (a {@link SyntheticModel} or a trained one) as a Hugging Face DeepSeek-V3
+ * checkpoint directory: {@code config.json}, sharded
  * {@code model-0000i-of-0000n.safetensors} and {@code model.safetensors.index.json}. With type FP8 the linear weights
  * are E4M3 with {@code weight_scale_inv} 128x128 block scales, as DeepSeek-V3 ships (embeddings, LM head and router
  * stay BF16, norms BF16, the selection bias F32).
@@ -26,11 +27,11 @@ public final class SyntheticSafetensorsWriter {
 
     public static final long DEFAULT_SHARD_BYTES = 2L << 30;
 
-    public static void write(SyntheticModel m, GgmlType type, Path dir) throws IOException {
+    public static void write(DeepSeekTensors m, GgmlType type, Path dir) throws IOException {
         write(m, type, dir, DEFAULT_SHARD_BYTES);
     }
 
-    public static void write(SyntheticModel m, GgmlType type, Path dir, long shardBytes) throws IOException {
+    public static void write(DeepSeekTensors m, GgmlType type, Path dir, long shardBytes) throws IOException {
         if (type != GgmlType.F32 && type != GgmlType.F16 && type != GgmlType.BF16 && type != GgmlType.FP8_E4M3_B128) {
             throw new IllegalArgumentException("safetensors checkpoints take f32, f16, bf16 or fp8, not " + type.name().toLowerCase());
         }
@@ -95,7 +96,7 @@ public final class SyntheticSafetensorsWriter {
         Files.writeString(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(hfConfig(m, fp8)));
     }
 
-    static Map<String, Object> hfConfig(SyntheticModel m, boolean fp8) {
+    static Map<String, Object> hfConfig(DeepSeekTensors m, boolean fp8) {
         ModelConfig c = m.config();
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("architectures", List.of("DeepseekV3ForCausalLM"));

@@ -145,6 +145,22 @@ public final class BpeTokenizer implements Tokenizer {
         }
     }
 
+    /**
+     * The pieces a pre-tokenizer ({@code tokenizer.ggml.pre}: deepseek-v3 or deepseek-llm) splits ordinary text into,
+     * before any merge: what a BPE trainer counts pairs within, so that its merges fit how this tokenizer encodes.
+     * Special tokens are not looked for here; cut them out first.
+     */
+    public static java.util.List<String> preTokenize(String preTokenizer, String text) {
+        PreTokenizer pre = PreTokenizer.named(preTokenizer);
+        IntBuffer pieces = new IntBuffer(64);
+        pre.split(text, 0, text.length(), pieces, new IntBuffer(64));
+        java.util.List<String> out = new java.util.ArrayList<>(pieces.size() / 2);
+        for (int p = 0; p < pieces.size(); p += 2) {
+            out.add(text.substring(pieces.get(p), pieces.get(p + 1)));
+        }
+        return out;
+    }
+
     @Override
     public int[] encode(String text) {
         if (text == null) {

@@ -14,6 +14,8 @@ import java.util.zip.GZIPInputStream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reads a Hugging Face {@code tokenizer.json} (and optionally its {@code tokenizer_config.json}) into the
@@ -183,6 +185,94 @@ final class TokenizerJson {
             eos = tokenList.indexOf("<｜end▁of▁sentence｜>");
         }
         return new TokenizerVocabulary("gpt2", pre, tokenList, types, merges, bos, eos, pad, chatTemplate);
+    }
+
+    /**
+     * Writes {@code tokenizer.json} and {@code tokenizer_config.json} into {@code dir} for a byte-level BPE vocabulary
+     * with the DeepSeek-V3 pre-tokenizer, such that {@link #read(Path)} gives back the same tokens, merges, special
+     * ids and chat template (an added token typed USER_DEFINED that looks special, such as {@code <｜User｜>}, is read
+     * back as CONTROL, as llama.cpp's converter types it; both are special to the encoder).
+     */
+    static void write(TokenizerVocabulary v, Path dir) throws IOException {
+        if (!PreTokenizer.DEEPSEEK_V3.equals(v.preTokenizer()) || !"gpt2".equals(v.model())) {
+            throw new IllegalArgumentException("only byte-level BPE vocabularies with the deepseek-v3 pre-tokenizer are written as "
+                    + "tokenizer.json, not " + v.model() + "/" + v.preTokenizer());
+        }
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", "1.0");
+        root.putNull("truncation");
+        root.putNull("padding");
+        ArrayNode added = root.putArray("added_tokens");
+        ObjectNode vocab = JSON.createObjectNode();
+        for (int id = 0; id < v.tokens().size(); id++) {
+            int type = v.tokenTypes()[id];
+            if (type == TokenizerVocabulary.TYPE_NORMAL || type == TokenizerVocabulary.TYPE_BYTE) {
+                vocab.put(v.tokens().get(id), id);
+            } else {
+                ObjectNode a = added.addObject();
+                a.put("id", id);
+                a.put("content", v.tokens().get(id));
+                a.put("single_word", false);
+                a.put("lstrip", false);
+                a.put("rstrip", false);
+                a.put("normalized", false);
+                a.put("special", type == TokenizerVocabulary.TYPE_CONTROL);
+            }
+        }
+        root.putNull("normalizer");
+        ObjectNode pre = root.putObject("pre_tokenizer");
+        pre.put("type", "Sequence");
+        ArrayNode steps = pre.putArray("pretokenizers");
+        for (String regex : List.of(PreTokenizer.V3_JSON_DIGITS, PreTokenizer.V3_JSON_CJK, PreTokenizer.V3_JSON_WORDS)) {
+            ObjectNode split = steps.addObject();
+            split.put("type", "Split");
+            split.putObject("pattern").put("Regex", regex);
+            split.put("behavior", "Isolated");
+            split.put("invert", false);
+        }
+        ObjectNode byteLevel = steps.addObject();
+        byteLevel.put("type", "ByteLevel");
+        byteLevel.put("add_prefix_space", false);
+        byteLevel.put("trim_offsets", false);
+        byteLevel.put("use_regex", false);
+        root.putNull("post_processor");
+        ObjectNode decoder = root.putObject("decoder");
+        decoder.put("type", "ByteLevel");
+        decoder.put("add_prefix_space", true);
+        decoder.put("trim_offsets", true);
+        decoder.put("use_regex", true);
+        ObjectNode model = root.putObject("model");
+        model.put("type", "BPE");
+        model.putNull("dropout");
+        model.putNull("unk_token");
+        model.putNull("continuing_subword_prefix");
+        model.putNull("end_of_word_suffix");
+        model.put("fuse_unk", false);
+        model.put("byte_fallback", false);
+        model.set("vocab", vocab);
+        ArrayNode merges = model.putArray("merges");
+        v.merges().forEach(merges::add);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("tokenizer.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+
+        ObjectNode cfg = JSON.createObjectNode();
+        cfg.put("add_bos_token", v.bosId() >= 0);
+        cfg.put("add_eos_token", false);
+        for (String key : List.of("bos_token", "eos_token", "pad_token")) {
+            int id = switch (key) {
+                case "bos_token" -> v.bosId();
+                case "eos_token" -> v.eosId();
+                default -> v.padId();
+            };
+            if (id >= 0) {
+                cfg.put(key, v.tokens().get(id));
+            }
+        }
+        if (v.chatTemplate() != null) {
+            cfg.put("chat_template", v.chatTemplate());
+        }
+        cfg.put("tokenizer_class", "LlamaTokenizerFast");
+        Files.writeString(dir.resolve("tokenizer_config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cfg));
     }
 
     private static int checkedId(JsonNode node, String what, String source) {

@@ -12,6 +12,15 @@ public final class TokenizerVocabularies {
     private TokenizerVocabularies() {}
 
     /**
+     * Writes the vocabulary as a Hugging Face {@code tokenizer.json} and {@code tokenizer_config.json} into
+     * {@code dir} (byte-level BPE with the deepseek-v3 pre-tokenizer), so that a safetensors checkpoint directory
+     * carries its tokenizer the way the engine and Hugging Face read it.
+     */
+    public static void writeHuggingFace(TokenizerVocabulary v, java.nio.file.Path dir) throws java.io.IOException {
+        TokenizerJson.write(v, dir);
+    }
+
+    /**
      * {@code v} with {@code [PADn]} tokens of type UNUSED appended up to {@code size} ids, as llama.cpp's
      * converter pads a vocabulary to the model's {@code vocab_size} (DeepSeek-V3: 128,815 tokens, 129,280 rows).
      */
