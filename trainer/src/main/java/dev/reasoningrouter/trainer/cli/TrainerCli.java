@@ -17,9 +17,14 @@ import dev.reasoningrouter.engine.tokenizer.ChatTemplate;
 import dev.reasoningrouter.trainer.data.Example;
 import dev.reasoningrouter.trainer.eval.EvalReport;
 import dev.reasoningrouter.trainer.eval.EvalRun;
+import dev.reasoningrouter.trainer.export.ExportCheck;
 import dev.reasoningrouter.trainer.export.ModelExport;
 import dev.reasoningrouter.trainer.export.TrainedTensors;
+import dev.reasoningrouter.trainer.data.SequenceEncoder;
+import dev.reasoningrouter.trainer.tasks.Forms;
 import dev.reasoningrouter.trainer.tasks.Task;
+import dev.reasoningrouter.trainer.tasks.TaskKind;
+import dev.reasoningrouter.engine.tokenizer.BpeTokenizer;
 import dev.reasoningrouter.trainer.tasks.TaskGenerator;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -49,6 +54,8 @@ public final class TrainerCli {
                       start a run in DIR, or resume the one there (then --steps may extend it)
               export  --run DIR --out FILE.gguf [--type q8_0|f32|f16|bf16] [--safetensors DIR [--safetensors-type bf16|f32]]
                       write the run's model (last checkpoint) as a GGUF the engine serves, and optionally a checkpoint folder
+              check   --run DIR [--threads T]
+                      the run's weights as float32 GGUF: the engine's logits against the trainer's forward pass, per budget
               eval    --model FILE [--per-cell N] [--seed S] [--modes fast-k1,fast-k2,direct-full,reasoning] [--no-critic]
                       [--verify-rounds N] [--best-of N] [--threads T] [--batch N] [--json FILE] [--items]
                       answer held-out questions through the engine; accuracy per mode, level and kind (JSON with --json)
@@ -82,6 +89,7 @@ public final class TrainerCli {
             switch (cmd) {
                 case "run" -> train(new Options(args, 1, Set.of()));
                 case "export" -> export(new Options(args, 1, Set.of()));
+                case "check" -> check(new Options(args, 1, Set.of()));
                 case "eval" -> evaluate(new Options(args, 1, Set.of("no-critic", "items")));
                 case "heldout" -> heldOut(new Options(args, 1, Set.of()));
                 case "sample" -> sample(new Options(args, 1, Set.of()));
@@ -114,6 +122,25 @@ public final class TrainerCli {
         if (st != null) {
             ModelExport.safetensors(t, stType, Path.of(st));
             out.println("wrote " + st + " (safetensors " + stType.name().toLowerCase(Locale.ROOT) + ", with tokenizer.json)");
+        }
+    }
+
+    private void check(Options o) throws IOException {
+        Path runDir = o.path("run");
+        int threads = o.integer("threads", 2);
+        o.rejectUnknown();
+        TrainedTensors t = ModelExport.fromRun(runDir);
+        Task task = TaskGenerator.heldOut(EvalRun.DEFAULT_SEED, 1).get(TaskKind.MULTIPLICATION.ordinal() * 4 + 3);
+        int[] tokens = new SequenceEncoder(BpeTokenizer.fromVocabulary(t.vocabulary())).encode(Forms.worked(task), 1).tokens();
+        ExportCheck.Result r = ExportCheck.compare(t, tokens, threads);
+        for (int k = 1; k <= r.relativeDifference().length; k++) {
+            out.printf(Locale.ROOT, "k=%d: max |engine - trainer| / max |logit| = %.2e over %d positions x %d tokens%n", k,
+                    r.relativeDifference()[k - 1], tokens.length, t.config().vocabSize());
+        }
+        out.printf(Locale.ROOT, "largest |logit| %.2f; worst relative difference %.2e (%s 1e-5)%n", r.largestLogit(), r.worst(),
+                r.worst() <= 1e-5 ? "within" : "OVER");
+        if (r.worst() > 1e-5) {
+            throw new IllegalStateException("the engine and the trainer disagree on the exported weights");
         }
     }
 
