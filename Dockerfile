@@ -9,6 +9,8 @@ COPY mvnw pom.xml ./
 COPY contracts contracts
 COPY kafka-broker kafka-broker
 COPY shared-kernels shared-kernels
+COPY trainer trainer
+COPY kernel-benchmarks kernel-benchmarks
 COPY classifier classifier
 COPY path-serving path-serving
 COPY fast-path fast-path
@@ -30,6 +32,8 @@ COPY --from=build /app/dependencies/ ./
 COPY --from=build /app/spring-boot-loader/ ./
 COPY --from=build /app/snapshot-dependencies/ ./
 COPY --from=build /app/application/ ./
+# the project's trained model (model/README.md), the path services' default (RR_MODEL_PATH in docker-compose.yml)
+COPY model/ /opt/rr/model/
 USER rr
 ENV RR_SERVICE=${MODULE} \
     JAVA_TOOL_OPTIONS="--enable-preview --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:MaxRAMPercentage=75"

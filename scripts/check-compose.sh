@@ -35,3 +35,18 @@ if bad:
 n = len(config["services"])
 print("check-compose: ok (%d services; built here: %s; GPU: %s)" % (n, ", ".join(built), ", ".join(gpu)))
 '
+# The image build runs Maven on the root reactor: every module the root pom lists, and the default model the path
+# services name, must be copied into the build (a missing module fails the build with "Child module … does not exist").
+/usr/bin/python3 - <<'PY'
+import re, sys
+pom = open("pom.xml").read()
+modules = re.findall(r"<module>([^<]+)</module>", pom)
+docker = open("Dockerfile").read()
+copied = set(re.findall(r"^COPY (\S+) \1\s*$", docker, re.M))
+missing = [m for m in modules if m not in copied]
+if "COPY model/ /opt/rr/model/" not in docker:
+    missing.append("model/ (the default model)")
+if missing:
+    print("check-compose: the Dockerfile does not copy: " + ", ".join(missing), file=sys.stderr); sys.exit(1)
+print("check-compose: Dockerfile copies all %d modules and the default model" % len(modules))
+PY
