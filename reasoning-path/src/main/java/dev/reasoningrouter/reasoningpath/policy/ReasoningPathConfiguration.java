@@ -6,6 +6,7 @@ import dev.reasoningrouter.pathserving.core.CompletionPolicy;
 import dev.reasoningrouter.pathserving.core.PathProfile;
 import dev.reasoningrouter.pathserving.verify.LoopSettings;
 import dev.reasoningrouter.pathserving.verify.ModelCritic;
+import dev.reasoningrouter.pathserving.verify.ResolvingCritic;
 import dev.reasoningrouter.pathserving.verify.Verifier;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -26,11 +27,24 @@ public class ReasoningPathConfiguration {
         return PathProfile.of(PATH, host, ExpertBudget.full(host.config()));
     }
 
-    /** The default critic: the same model, asked whether the draft is correct. Another bean of this type replaces it. */
+    /**
+     * The critic ({@code rr.reasoning.verification.verifier}): {@code model-critic} (the default: the same model, asked
+     * whether the draft is correct) or {@code re-solve} (the same model solves the question again at smaller expert
+     * budgets and the score is the agreement). Another bean of this type replaces it.
+     */
     @Bean
-    Verifier modelCritic(ModelHost host, PathProfile profile,
-                         @Value("${rr.reasoning.verification.critique-tokens:24}") int critiqueTokens) {
-        return new ModelCritic(host, profile.budget(), critiqueTokens);
+    Verifier verifier(ModelHost host, PathProfile profile,
+                      @Value("${rr.reasoning.verification.verifier:model-critic}") String kind,
+                      @Value("${rr.reasoning.verification.critique-tokens:24}") int critiqueTokens,
+                      @Value("${rr.reasoning.verification.re-solve.solutions:2}") int solutions,
+                      @Value("${rr.reasoning.verification.re-solve.max-tokens:1024}") int solutionTokens) {
+        return switch (kind.strip()) {
+            case "model-critic" -> new ModelCritic(host, profile.budget(), critiqueTokens);
+            case "re-solve" -> new ResolvingCritic(host, ResolvingCritic.budgetsBelow(profile.budget().experts(), solutions),
+                    solutionTokens);
+            default -> throw new IllegalArgumentException("rr.reasoning.verification.verifier must be model-critic or "
+                    + "re-solve, got '" + kind + "'");
+        };
     }
 
     @Bean

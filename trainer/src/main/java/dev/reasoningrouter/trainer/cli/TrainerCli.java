@@ -57,7 +57,7 @@ public final class TrainerCli {
               check   --run DIR [--threads T]
                       the run's weights as float32 GGUF: the engine's logits against the trainer's forward pass, per budget
               eval    --model FILE [--per-cell N] [--seed S] [--modes fast-k1,fast-k2,direct-full,reasoning] [--no-critic]
-                      [--verify-rounds N] [--best-of N] [--threads T] [--batch N] [--json FILE] [--items]
+                      [--verify-rounds N] [--verifiers model-critic,re-solve] [--best-of N] [--threads T] [--batch N] [--json FILE] [--items]
                       answer held-out questions through the engine; accuracy per mode, level and kind (JSON with --json)
               heldout [--seed S] [--per-cell N] [--out FILE]
                       the held-out evaluation set as JSON lines (kind, level, question, answer)
@@ -166,8 +166,9 @@ public final class TrainerCli {
         int batch = o.integer("batch", 16);
         String json = o.text("json", null);
         boolean items = o.flag("items");
+        List<String> verifiers = List.of(o.text("verifiers", "model-critic").split(","));
         o.rejectUnknown();
-        EvalRun.Settings settings = new EvalRun.Settings(perCell, seed, modes, critic, bestOf, verifyRounds, items);
+        EvalRun.Settings settings = new EvalRun.Settings(perCell, seed, modes, critic, bestOf, verifyRounds, items, verifiers);
         try (ModelHost host = ModelHost.open(model, threads, batch)) {
             EvalReport report = new EvalRun(host, out).run(model.toString(), settings);
             out.print(report.table());

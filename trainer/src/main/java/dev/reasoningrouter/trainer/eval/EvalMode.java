@@ -24,4 +24,9 @@ public record EvalMode(String name, int experts, boolean thinking, int maxTokens
     public static EvalMode reasoning() {
         return new EvalMode("reasoning", 0, true, 440);
     }
+
+    /** Thinking at a reduced budget (what the re-solving critic's second opinions are). */
+    public static EvalMode reasoning(int k) {
+        return new EvalMode("reasoning-k" + k, k, true, 440);
+    }
 }

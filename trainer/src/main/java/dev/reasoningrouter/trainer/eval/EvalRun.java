@@ -1,6 +1,10 @@
 package dev.reasoningrouter.trainer.eval;
 
+import dev.reasoningrouter.engine.model.ExpertBudget;
 import dev.reasoningrouter.engine.serving.ModelHost;
+import dev.reasoningrouter.pathserving.verify.ModelCritic;
+import dev.reasoningrouter.pathserving.verify.ResolvingCritic;
+import dev.reasoningrouter.pathserving.verify.Verifier;
 import dev.reasoningrouter.trainer.tasks.Task;
 import dev.reasoningrouter.trainer.tasks.TaskGenerator;
 import java.io.PrintStream;
@@ -18,7 +22,13 @@ public final class EvalRun {
      * @param verifyRounds the verification loop's most rounds (0 = skip)
      */
     public record Settings(int perCell, long seed, List<String> modes, boolean critic, int bestOf, int verifyRounds,
-                           boolean keepItems) {}
+                           boolean keepItems, List<String> verifiers) {
+
+        public Settings(int perCell, long seed, List<String> modes, boolean critic, int bestOf, int verifyRounds,
+                        boolean keepItems) {
+            this(perCell, seed, modes, critic, bestOf, verifyRounds, keepItems, List.of("model-critic"));
+        }
+    }
 
     private final ModelHost host;
     private final PrintStream progress;
@@ -44,11 +54,12 @@ public final class EvalRun {
             report.addCritic(ev.critic(tasks, s.seed() + 1), EvalReport.active(host, 0));
             progress.printf(Locale.ROOT, "critic: %d verdicts in %.0f s%n", 2 * tasks.size(), (System.nanoTime() - start) / 1e9);
         }
-        if (s.verifyRounds() > 0) {
+        for (String verifier : s.verifyRounds() > 0 ? s.verifiers() : List.<String>of()) {
             long start = System.nanoTime();
-            List<ItemResult> results = ev.verified(tasks, s.verifyRounds(), 0.5);
-            report.addMode("verified", 0, true, EvalReport.active(host, 0), results, s.keepItems());
-            progress.printf(Locale.ROOT, "verified (up to %d rounds): %d answers in %.0f s%n", s.verifyRounds(), results.size(),
+            List<ItemResult> results = ev.verified(tasks, s.verifyRounds(), 0.5, verifier(verifier.strip()));
+            String name = verifier.strip().equals("model-critic") ? "verified" : "verified-" + verifier.strip();
+            report.addMode(name, 0, true, EvalReport.active(host, 0), results, s.keepItems());
+            progress.printf(Locale.ROOT, "%s (up to %d rounds): %d answers in %.0f s%n", name, s.verifyRounds(), results.size(),
                     (System.nanoTime() - start) / 1e9);
         }
         if (s.bestOf() > 1) {
@@ -60,9 +71,26 @@ public final class EvalRun {
         return report;
     }
 
+    /** The reasoning path's critics by their {@code rr.reasoning.verification.verifier} names. */
+    private Verifier verifier(String name) {
+        return switch (name) {
+            case "model-critic" -> new ModelCritic(host, ExpertBudget.full(host.config()), Evaluator.CRITIQUE_TOKENS);
+            case "re-solve" -> new ResolvingCritic(host, ResolvingCritic.budgetsBelow(host.trainedTopK(), 2),
+                    EvalMode.reasoning().maxTokens());
+            default -> throw new IllegalArgumentException("unknown verifier '" + name + "': model-critic or re-solve");
+        };
+    }
+
     static EvalMode mode(String name) {
         if (name.equals("reasoning")) {
             return EvalMode.reasoning();
+        }
+        if (name.startsWith("reasoning-k")) {
+            try {
+                return EvalMode.reasoning(Integer.parseInt(name.substring(11)));
+            } catch (NumberFormatException e) {
+                // fall through to the error
+            }
         }
         if (name.equals("direct-full")) {
             return EvalMode.directFull();
@@ -74,6 +102,6 @@ public final class EvalRun {
                 // fall through to the error
             }
         }
-        throw new IllegalArgumentException("unknown evaluation mode '" + name + "': fast-kN, direct-full or reasoning");
+        throw new IllegalArgumentException("unknown evaluation mode '" + name + "': fast-kN, direct-full, reasoning or reasoning-kN");
     }
 }

@@ -11,6 +11,7 @@ import dev.reasoningrouter.engine.tokenizer.ChatTurn;
 import dev.reasoningrouter.pathserving.verify.LoopOutcome;
 import dev.reasoningrouter.pathserving.verify.LoopSettings;
 import dev.reasoningrouter.pathserving.verify.ModelCritic;
+import dev.reasoningrouter.pathserving.verify.Verifier;
 import dev.reasoningrouter.pathserving.verify.ModelLearner;
 import dev.reasoningrouter.pathserving.verify.VerificationLoop;
 import java.time.Duration;
@@ -146,9 +147,13 @@ public final class Evaluator {
      * generator batches their requests.
      */
     public List<ItemResult> verified(List<Task> tasks, int maxRounds, double threshold) {
+        return verified(tasks, maxRounds, threshold, new ModelCritic(host, budget(0), CRITIQUE_TOKENS));
+    }
+
+    /** {@link #verified(List, int, double)} with the critic {@code critic} (the reasoning path's configurable one). */
+    public List<ItemResult> verified(List<Task> tasks, int maxRounds, double threshold, Verifier critic) {
         EvalMode mode = EvalMode.reasoning();
         ModelLearner learner = new ModelLearner(host, budget(0), SamplingParams.greedy(mode.maxTokens()), true);
-        ModelCritic critic = new ModelCritic(host, budget(0), CRITIQUE_TOKENS);
         LoopSettings settings = new LoopSettings(maxRounds, threshold, 1 << 16, Duration.ofHours(1), 1);
         try (ExecutorService samplers = Executors.newVirtualThreadPerTaskExecutor();
              ExecutorService loops = Executors.newVirtualThreadPerTaskExecutor()) {
