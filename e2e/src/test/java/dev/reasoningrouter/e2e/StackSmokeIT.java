@@ -77,17 +77,19 @@ class StackSmokeIT {
     }
 
     @Test
-    void pathServicesAnswerChatCompletionsAndSayTheDefaultModelIsARandomWeightTestModel() throws Exception {
+    void pathServicesAnswerChatCompletionsWithTheShippedTrainedModel() throws Exception {
         Map<String, Integer> experts = new HashMap<>();
         for (String service : List.of("fast-path", "reasoning-path")) {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(stack.baseUrl(service) + "/v1/chat/completions"))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}],\"max_tokens\":8,\"seed\":1}"))
+                            "{\"messages\":[{\"role\":\"user\",\"content\":\"What is 4821 + 795?\"}],\"max_tokens\":8,\"seed\":1}"))
                     .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(service + ": " + response.body()).isEqualTo(200);
-            assertThat(response.body()).contains("\"choices\"").contains("\"usage\"").contains("random-weight test model");
-            assertThat(response.headers().firstValue("X-RR-Model-Warning")).isPresent();
+            assertThat(response.body()).contains("\"choices\"").contains("\"usage\"").contains("rr-tasks-small")
+                    .doesNotContain("random-weight test model");
+            // The shipped model is trained: no random-weight warning on its responses.
+            assertThat(response.headers().firstValue("X-RR-Model-Warning")).isEmpty();
             var m = java.util.regex.Pattern.compile("\"experts_per_token\":(\\d+)").matcher(response.body());
             assertThat(m.find()).as(response.body()).isTrue();
             experts.put(service, Integer.parseInt(m.group(1)));
