@@ -33,10 +33,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * at each concurrency level. Every request generates exactly {@code --max-tokens} tokens (end of sequence ignored), so
  * levels compare like for like. Reports total and per-request tokens/s, time to first token, batch sizes, and, where the
  * machine reports energy (nvidia-smi when the model runs on a GPU, else RAPL), joules, tokens per joule, power and
- * the batch limit's decisions.
+ * the batch limit's decisions. {@code --fast-share S} runs that share of the clients at one routed expert and the rest
+ * at the full top-k, in the same batches (each row carries its own budget); "step ms" is the mean decode-step time, so
+ * a mixed batch's cost per step compares with an all-full one's.
  *
  * <pre>java -cp ... dev.reasoningrouter.pathserving.bench.ServingBench MODEL.gguf [--backend auto|cpu|cuda]
- *     [--concurrency 1,8] [--requests 32] [--max-tokens 64] [--max-batch 8] [--target-tpot-ms 250] [--threads 0]</pre>
+ *     [--concurrency 1,8] [--requests 32] [--max-tokens 64] [--max-batch 8] [--target-tpot-ms 250] [--threads 0] [--fast-share 0.5]</pre>
  */
 public final class ServingBench {
     private static final List<String> PROMPTS = List.of("What is the capital of France?", "Translate 'good morning' into Spanish.",
@@ -46,12 +48,12 @@ public final class ServingBench {
     private ServingBench() {}
 
     record Level(int concurrency, int requests, double seconds, long tokens, List<Double> ttftMs, List<Double> perRequestTps,
-                 double joules, double meanRows) {}
+                 double joules, double meanRows, double stepMs) {}
 
     public static void main(String[] argv) throws Exception {
         if (argv.length < 1 || argv[0].startsWith("--")) {
             System.err.println("usage: ServingBench MODEL [--backend auto|cpu|cuda] [--concurrency 1,8] [--requests 32] "
-                    + "[--max-tokens 64] [--max-batch 8] [--target-tpot-ms 250] [--threads 0]");
+                    + "[--max-tokens 64] [--max-batch 8] [--target-tpot-ms 250] [--threads 0] [--fast-share 0..1]");
             System.exit(2);
         }
         Path model = Path.of(argv[0]);
@@ -62,14 +64,18 @@ public final class ServingBench {
         int maxBatch = Integer.parseInt(opt(argv, "max-batch", "8"));
         int threads = Integer.parseInt(opt(argv, "threads", "0"));
         Duration target = Duration.ofMillis(Long.parseLong(opt(argv, "target-tpot-ms", "250")));
+        // share of the clients that run at one routed expert (the fast path's budget); the others at the full top-k
+        double fastShare = Double.parseDouble(opt(argv, "fast-share", "0"));
 
         try (GpuTelemetry gpu = new GpuTelemetry(new NvidiaSmi("nvidia-smi"), Duration.ofMillis(250))) {
             AdaptiveBatchLimit limit = new AdaptiveBatchLimit(maxBatch, target, new PowerGuard(gpu::latest, 0.95, 85));
             AtomicLong rows = new AtomicLong();
             AtomicLong steps = new AtomicLong();
+            AtomicLong stepNanos = new AtomicLong();
             BatchingGenerator.StepListener counting = (r, nanos) -> {
                 rows.addAndGet(r);
                 steps.incrementAndGet();
+                stepNanos.addAndGet(nanos);
             };
             try (ModelHost host = ModelHost.open(new ModelHost.Options(model, null, threads, maxBatch, BackendChoice.resolve(backend)),
                     limit, counting)) {
@@ -78,20 +84,23 @@ public final class ServingBench {
                         host.modelName(), host.backendName(), maxBatch, target.toMillis(), energy.source(),
                         gpu.available() ? gpu.latest().map(ServingBench::describe).orElse("?") : gpu.unavailableReason());
                 ExpertBudget full = ExpertBudget.full(host.config());
-                run(host, full, 1, Math.min(8, requests), maxTokens, energy, rows, steps); // warm-up, not reported
+                ExpertBudget one = ExpertBudget.of(1, host.config());
+                System.out.printf(Locale.ROOT, "expert budgets: %.0f%% of the clients at k=1, the rest at k=%d%n", fastShare * 100,
+                        full.experts());
+                run(host, full, one, 0, 1, Math.min(8, requests), maxTokens, energy, rows, steps, stepNanos); // warm-up
                 List<Level> results = new ArrayList<>();
                 for (int c : levels) {
-                    results.add(run(host, full, c, requests, maxTokens, energy, rows, steps));
+                    results.add(run(host, full, one, fastShare, c, requests, maxTokens, energy, rows, steps, stepNanos));
                 }
-                System.out.printf(Locale.ROOT, "%5s %6s %9s %8s %9s %9s %22s %9s %9s %9s%n", "conc", "reqs", "tok/s", "x first",
-                        "ttft p50", "ttft p99", "per-req tok/s min/med/max", "mean rows", "joules", "tok/J");
+                System.out.printf(Locale.ROOT, "%5s %6s %9s %8s %9s %9s %22s %9s %9s %9s %9s%n", "conc", "reqs", "tok/s", "x first",
+                        "ttft p50", "ttft p99", "per-req tok/s min/med/max", "mean rows", "step ms", "joules", "tok/J");
                 for (Level l : results) {
                     double tps = l.tokens() / l.seconds();
-                    System.out.printf(Locale.ROOT, "%5d %6d %9.1f %8.2f %9.1f %9.1f %22s %9.2f %9s %9s%n", l.concurrency(),
+                    System.out.printf(Locale.ROOT, "%5d %6d %9.1f %8.2f %9.1f %9.1f %22s %9.2f %9.2f %9s %9s%n", l.concurrency(),
                             l.requests(), tps, tps / (results.getFirst().tokens() / results.getFirst().seconds()),
                             pct(l.ttftMs(), 50), pct(l.ttftMs(), 99),
                             String.format(Locale.ROOT, "%.1f/%.1f/%.1f", pct(l.perRequestTps(), 0), pct(l.perRequestTps(), 50),
-                                    pct(l.perRequestTps(), 100)), l.meanRows(),
+                                    pct(l.perRequestTps(), 100)), l.meanRows(), l.stepMs(),
                             Double.isNaN(l.joules()) ? "-" : String.format(Locale.ROOT, "%.1f", l.joules()),
                             Double.isNaN(l.joules()) ? "-" : String.format(Locale.ROOT, "%.2f", l.tokens() / l.joules()));
                 }
@@ -115,16 +124,20 @@ public final class ServingBench {
         }
     }
 
-    private static Level run(ModelHost host, ExpertBudget budget, int concurrency, int requests, int maxTokens, EnergyMeter energy,
-                             AtomicLong rows, AtomicLong steps) throws InterruptedException {
+    private static Level run(ModelHost host, ExpertBudget full, ExpertBudget one, double fastShare, int concurrency, int requests,
+                             int maxTokens, EnergyMeter energy, AtomicLong rows, AtomicLong steps, AtomicLong stepNanos)
+            throws InterruptedException {
         ConcurrentLinkedQueue<ChatOutcome> outcomes = new ConcurrentLinkedQueue<>();
         AtomicInteger next = new AtomicInteger();
         double j0 = energy.joules().orElse(Double.NaN);
         long rows0 = rows.get();
         long steps0 = steps.get();
+        long nanos0 = stepNanos.get();
         long t0 = System.nanoTime();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            int fastClients = (int) Math.round(fastShare * concurrency);
             for (int t = 0; t < concurrency; t++) {
+                ExpertBudget budget = t < fastClients ? one : full;
                 pool.submit(() -> {
                     int i;
                     while ((i = next.getAndIncrement()) < requests) {
@@ -153,7 +166,8 @@ public final class ServingBench {
         Collections.sort(perRequest);
         long dSteps = steps.get() - steps0;
         return new Level(concurrency, requests, seconds, tokens, ttft, perRequest, joules,
-                dSteps == 0 ? 0 : (double) (rows.get() - rows0) / dSteps);
+                dSteps == 0 ? 0 : (double) (rows.get() - rows0) / dSteps,
+                dSteps == 0 ? 0 : (stepNanos.get() - nanos0) / 1e6 / dSteps);
     }
 
     private static String describe(GpuSample s) {

@@ -174,6 +174,65 @@ public final class VectorDot {
         }
     }
 
+    /** True when {@link #dotQ80Rows4} serves this matrix: Q8_0 rows with 512-bit vectors. */
+    public static boolean rowTiles(WeightMatrix w) {
+        return w.type() == GgmlType.Q8_0 && LANES == 16;
+    }
+
+    /**
+     * Row {@code row} of a Q8_0 matrix dotted with four input rows {@code x0..x3} (at offset 0), into
+     * {@code y0[yCol] .. y3[yCol]}. Batched decode is compute-bound on a CPU once the weight row sits in cache: what a
+     * row-at-a-time loop repeats per input row is widening the weight bytes to floats, so here each block is widened
+     * once and used four times. Each input row is summed in exactly {@link #dotQ80}'s order (block pairs on two
+     * accumulators, the block scale applied to each 32-weight partial sum), so a sequence's logits do not depend on
+     * which other sequences share its batch. Callers with fewer than four rows repeat the last one.
+     */
+    public static void dotQ80Rows4(WeightMatrix w, int row, float[] x0, float[] x1, float[] x2, float[] x3,
+                                   float[] y0, float[] y1, float[] y2, float[] y3, int yCol) {
+        MemorySegment s = w.data();
+        long base = row * w.rowBytes();
+        int blocks = w.cols() / 32;
+        FloatVector a0 = FloatVector.zero(F), b0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F), b1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F), b2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F), b3 = FloatVector.zero(F);
+        int b = 0;
+        for (; b + 1 < blocks; b += 2) {
+            long p = base + 34L * b;
+            int xo = 32 * b;
+            FloatVector d0 = FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p)));
+            FloatVector d1 = FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p + 34)));
+            FloatVector q0 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 2, LE).castShape(F, 0);
+            FloatVector q1 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 18, LE).castShape(F, 0);
+            FloatVector q2 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 36, LE).castShape(F, 0);
+            FloatVector q3 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 52, LE).castShape(F, 0);
+            // (written out per input row: vectors in arrays or passed to un-inlined helpers would be boxed)
+            a0 = q1.fma(FloatVector.fromArray(F, x0, xo + 16), q0.mul(FloatVector.fromArray(F, x0, xo))).fma(d0, a0);
+            b0 = q3.fma(FloatVector.fromArray(F, x0, xo + 48), q2.mul(FloatVector.fromArray(F, x0, xo + 32))).fma(d1, b0);
+            a1 = q1.fma(FloatVector.fromArray(F, x1, xo + 16), q0.mul(FloatVector.fromArray(F, x1, xo))).fma(d0, a1);
+            b1 = q3.fma(FloatVector.fromArray(F, x1, xo + 48), q2.mul(FloatVector.fromArray(F, x1, xo + 32))).fma(d1, b1);
+            a2 = q1.fma(FloatVector.fromArray(F, x2, xo + 16), q0.mul(FloatVector.fromArray(F, x2, xo))).fma(d0, a2);
+            b2 = q3.fma(FloatVector.fromArray(F, x2, xo + 48), q2.mul(FloatVector.fromArray(F, x2, xo + 32))).fma(d1, b2);
+            a3 = q1.fma(FloatVector.fromArray(F, x3, xo + 16), q0.mul(FloatVector.fromArray(F, x3, xo))).fma(d0, a3);
+            b3 = q3.fma(FloatVector.fromArray(F, x3, xo + 48), q2.mul(FloatVector.fromArray(F, x3, xo + 32))).fma(d1, b3);
+        }
+        if (b < blocks) {
+            long p = base + 34L * b;
+            int xo = 32 * b;
+            FloatVector d0 = FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p)));
+            FloatVector q0 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 2, LE).castShape(F, 0);
+            FloatVector q1 = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p + 18, LE).castShape(F, 0);
+            a0 = q1.fma(FloatVector.fromArray(F, x0, xo + 16), q0.mul(FloatVector.fromArray(F, x0, xo))).fma(d0, a0);
+            a1 = q1.fma(FloatVector.fromArray(F, x1, xo + 16), q0.mul(FloatVector.fromArray(F, x1, xo))).fma(d0, a1);
+            a2 = q1.fma(FloatVector.fromArray(F, x2, xo + 16), q0.mul(FloatVector.fromArray(F, x2, xo))).fma(d0, a2);
+            a3 = q1.fma(FloatVector.fromArray(F, x3, xo + 16), q0.mul(FloatVector.fromArray(F, x3, xo))).fma(d0, a3);
+        }
+        y0[yCol] = a0.add(b0).reduceLanes(VectorOperators.ADD);
+        y1[yCol] = a1.add(b1).reduceLanes(VectorOperators.ADD);
+        y2[yCol] = a2.add(b2).reduceLanes(VectorOperators.ADD);
+        y3[yCol] = a3.add(b3).reduceLanes(VectorOperators.ADD);
+    }
+
     /** True when {@link #dotPair} serves this matrix: Q8_0 rows with 512-bit vectors. */
     public static boolean pairs(WeightMatrix w) {
         return w.type() == GgmlType.Q8_0 && LANES == 16;

@@ -148,6 +148,18 @@ public final class CpuBackend implements Backend {
             VectorDot.matvec(w, r0, r1, x[0], 0, y[0], r0, s);
             return;
         }
+        if (VectorDot.rowTiles(w)) {
+            // batched decode and prefill: each weight block widened once for four input rows
+            // (a tile short of four rows repeats the last row: the same inputs give the same value, written twice)
+            int last = n - 1;
+            for (int r = r0; r < r1; r++) {
+                for (int i = 0; i < n; i += 4) {
+                    int i1 = Math.min(i + 1, last), i2 = Math.min(i + 2, last), i3 = Math.min(i + 3, last);
+                    VectorDot.dotQ80Rows4(w, r, x[i], x[i1], x[i2], x[i3], y[i], y[i1], y[i2], y[i3], r);
+                }
+            }
+            return;
+        }
         int r = r0;
         // two rows per pass pays in prefill (several x rows); measured slower than the above for one-token decode
         if (n > 1 && VectorDot.pairs(w)) {
