@@ -54,8 +54,9 @@ public final class TrainerCli {
                       start a run in DIR, or resume the one there (then --steps may extend it)
               export  --run DIR --out FILE.gguf [--type q8_0|f32|f16|bf16] [--safetensors DIR [--safetensors-type bf16|f32]]
                       write the run's model (last checkpoint) as a GGUF the engine serves, and optionally a checkpoint folder
-              check   --run DIR [--threads T]
-                      the run's weights as float32 GGUF: the engine's logits against the trainer's forward pass, per budget
+              check   (--run DIR | --model FILE.gguf) [--threads T]
+                      the weights (a run's, or a shipped file's dequantised) as float32 GGUF: the engine's logits against
+                      the trainer's forward pass, per budget (with --model, also the file as served)
               eval    --model FILE [--per-cell N] [--seed S] [--modes fast-k1,fast-k2,direct-full,reasoning] [--no-critic]
                       [--verify-rounds N] [--verifiers model-critic,re-solve] [--best-of N] [--threads T] [--batch N] [--json FILE] [--items]
                       answer held-out questions through the engine; accuracy per mode, level and kind (JSON with --json)
@@ -126,12 +127,24 @@ public final class TrainerCli {
     }
 
     private void check(Options o) throws IOException {
-        Path runDir = o.path("run");
+        String run = o.text("run", null);
+        String model = o.text("model", null);
         int threads = o.integer("threads", 2);
         o.rejectUnknown();
-        TrainedTensors t = ModelExport.fromRun(runDir);
+        if ((run == null) == (model == null)) {
+            throw new UsageException("check takes --run DIR (a training run) or --model FILE.gguf (a shipped file), one of them");
+        }
+        // a shipped file's weights, dequantised, stand in for the run's when the run folder is gone
+        TrainedTensors t = run != null ? ModelExport.fromRun(Path.of(run)) : ModelExport.fromGguf(Path.of(model));
         Task task = TaskGenerator.heldOut(EvalRun.DEFAULT_SEED, 1).get(TaskKind.MULTIPLICATION.ordinal() * 4 + 3);
         int[] tokens = new SequenceEncoder(BpeTokenizer.fromVocabulary(t.vocabulary())).encode(Forms.worked(task), 1).tokens();
+        if (model != null) {
+            // the file as served (its own weight type): reported, not held to the float32 bound
+            ExportCheck.Result served = ExportCheck.compare(Path.of(model), t, tokens, threads);
+            out.printf(Locale.ROOT, "%s as served: worst max |engine - trainer| / max |logit| over budgets 1..%d = %.2e%n", model,
+                    served.relativeDifference().length, served.worst());
+            out.println("float32 export of the same weights:");
+        }
         ExportCheck.Result r = ExportCheck.compare(t, tokens, threads);
         for (int k = 1; k <= r.relativeDifference().length; k++) {
             out.printf(Locale.ROOT, "k=%d: max |engine - trainer| / max |logit| = %.2e over %d positions x %d tokens%n", k,

@@ -28,35 +28,40 @@ public final class ExportCheck {
         Path file = Files.createTempFile("rr-export-check", ".gguf");
         try {
             ModelExport.gguf(t, GgmlType.F32, file);
-            int topK = Math.max(1, t.config().numExpertsPerTok());
-            double[] rel = new double[topK];
-            double largest = 0;
-            try (LoadedModel lm = ModelLoader.load(file, threads)) {
-                InferenceModel engine = lm.model();
-                for (int k = 1; k <= topK; k++) {
-                    LatentKvCache cache = engine.newCache(tokens.length);
-                    LatentKvCache[] caches = new LatentKvCache[tokens.length];
-                    Arrays.fill(caches, cache);
-                    int[] experts = new int[tokens.length];
-                    Arrays.fill(experts, k);
-                    boolean[] want = new boolean[tokens.length];
-                    Arrays.fill(want, true);
-                    float[][] e = engine.forward(caches, tokens, tokens.length, experts, want);
-                    float[][] mine = t.model().logits(t.model().newWorker(), tokens, k);
-                    double diff = 0, max = 0;
-                    for (int i = 0; i < tokens.length; i++) {
-                        for (int j = 0; j < e[i].length; j++) {
-                            max = Math.max(max, Math.abs(e[i][j]));
-                            diff = Math.max(diff, Math.abs(e[i][j] - mine[i][j]));
-                        }
-                    }
-                    rel[k - 1] = diff / max;
-                    largest = Math.max(largest, max);
-                }
-            }
-            return new Result(rel, largest);
+            return compare(file, t, tokens, threads);
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /** The engine serving {@code file} against the trainer's forward pass on {@code t}, per budget. */
+    public static Result compare(Path file, TrainedTensors t, int[] tokens, int threads) throws IOException {
+        int topK = Math.max(1, t.config().numExpertsPerTok());
+        double[] rel = new double[topK];
+        double largest = 0;
+        try (LoadedModel lm = ModelLoader.load(file, threads)) {
+            InferenceModel engine = lm.model();
+            for (int k = 1; k <= topK; k++) {
+                LatentKvCache cache = engine.newCache(tokens.length);
+                LatentKvCache[] caches = new LatentKvCache[tokens.length];
+                Arrays.fill(caches, cache);
+                int[] experts = new int[tokens.length];
+                Arrays.fill(experts, k);
+                boolean[] want = new boolean[tokens.length];
+                Arrays.fill(want, true);
+                float[][] e = engine.forward(caches, tokens, tokens.length, experts, want);
+                float[][] mine = t.model().logits(t.model().newWorker(), tokens, k);
+                double diff = 0, max = 0;
+                for (int i = 0; i < tokens.length; i++) {
+                    for (int j = 0; j < e[i].length; j++) {
+                        max = Math.max(max, Math.abs(e[i][j]));
+                        diff = Math.max(diff, Math.abs(e[i][j] - mine[i][j]));
+                    }
+                }
+                rel[k - 1] = diff / max;
+                largest = Math.max(largest, max);
+            }
+        }
+        return new Result(rel, largest);
     }
 }
