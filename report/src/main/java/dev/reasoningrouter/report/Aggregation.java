@@ -21,6 +21,7 @@ public final class Aggregation {
         List<Outcome> all = run.outcomes();
         List<Outcome> ok = all.stream().filter(Outcome::ok).toList();
         Map<String, Integer> by = new TreeMap<>();
+        Map<String, Integer> verifiers = new TreeMap<>();
         int escalated = 0;
         int degraded = 0;
         double paramTokens = 0;
@@ -55,6 +56,7 @@ public final class Aggregation {
             if (o.verificationRounds() >= 0) {
                 verified++;
                 rounds += o.verificationRounds();
+                verifiers.merge(o.verifier() == null ? "unknown" : o.verifier(), 1, Integer::sum);
             }
             latencies.add(o.latencyNanos() / 1e6);
         }
@@ -66,7 +68,7 @@ public final class Aggregation {
                 n == 0 ? Double.NaN : (paramTokens + draftParamTokens) / n,
                 n == 0 ? 0 : draftParamTokens / n, escalated == 0 || draftsMeasured,
                 n == 0 ? Double.NaN : prompt / n, n == 0 ? Double.NaN : completion / n, n == 0 ? Double.NaN : reasoning / n,
-                verified, verified == 0 ? Double.NaN : rounds / verified,
+                verified, verified == 0 ? Double.NaN : rounds / verified, verifiers,
                 percentile(latencies, 50), percentile(latencies, 99),
                 latencies.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), run.wallSeconds());
     }

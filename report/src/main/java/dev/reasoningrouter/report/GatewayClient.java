@@ -107,10 +107,12 @@ public final class GatewayClient {
         boolean escalated = bool(rr, "escalated", header(headers, "X-RR-Escalated"));
         boolean degraded = bool(rr, "degraded", header(headers, "X-RR-Degraded"));
         JsonNode rounds = rr.path("verification").path("rounds");
+        JsonNode verifier = rr.path("verification").path("verifier");
         return Outcome.answered(q, route.name(), status, latency, answeredBy, source, escalated, degraded, content.asString(),
                 usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0),
                 usage.path("completion_tokens_details").path("reasoning_tokens").asInt(0),
-                rr.path("active_params_per_token").asLong(0), rounds.isNumber() ? rounds.asInt() : -1);
+                rr.path("active_params_per_token").asLong(0), rounds.isNumber() ? rounds.asInt() : -1,
+                verifier.isString() ? verifier.asString() : null);
     }
 
     private static String text(JsonNode rr, String field, String fallback) {

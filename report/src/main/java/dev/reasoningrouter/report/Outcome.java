@@ -21,31 +21,32 @@ import dev.reasoningrouter.trainer.tasks.AnswerChecker;
  * @param reasoningTokens        {@code usage.completion_tokens_details.reasoning_tokens}
  * @param activeParamsPerToken   {@code rr.active_params_per_token} of the path that answered
  * @param verificationRounds     {@code rr.verification.rounds}, or -1 when the answer had no verification
+ * @param verifier               {@code rr.verification.verifier}: the critic that scored the drafts, else null
  * @param extractedAnswer        the answer part of the content, as the trainer's checker reads it
  * @param correct                the extracted answer equals the query's answer
  */
 public record Outcome(Query query, String route, int status, String error, long latencyNanos, String answeredBy,
                       String routeSource, boolean escalated, boolean degraded, String content, int promptTokens,
                       int completionTokens, int reasoningTokens, long activeParamsPerToken, int verificationRounds,
-                      String extractedAnswer, boolean correct) {
+                      String verifier, String extractedAnswer, boolean correct) {
 
     /** A response with a message: the answer is extracted and checked with the trainer's {@link AnswerChecker}. */
     public static Outcome answered(Query query, String route, int status, long latencyNanos, String answeredBy,
                                    String routeSource, boolean escalated, boolean degraded, String content,
                                    int promptTokens, int completionTokens, int reasoningTokens, long activeParamsPerToken,
-                                   int verificationRounds) {
+                                   int verificationRounds, String verifier) {
         // the paths send the chosen answer as content and the thinking apart (reasoning_content); a content that still
         // holds a thinking block is read after its close, as the trainer's eval reads a direct reply
         String extracted = AnswerChecker.finalAnswer(content, false);
         return new Outcome(query, route, status, null, latencyNanos, answeredBy, routeSource, escalated, degraded, content,
-                promptTokens, completionTokens, reasoningTokens, activeParamsPerToken, verificationRounds, extracted,
+                promptTokens, completionTokens, reasoningTokens, activeParamsPerToken, verificationRounds, verifier, extracted,
                 AnswerChecker.matches(query.answer(), extracted));
     }
 
     /** No answer: counted as wrong. */
     public static Outcome failed(Query query, String route, int status, long latencyNanos, String error) {
         return new Outcome(query, route, status, error, latencyNanos, null, null, false, false, null, 0, 0, 0, 0, -1, null,
-                false);
+                null, false);
     }
 
     public boolean ok() {

@@ -143,6 +143,7 @@ public final class ReportWriter {
         m.put("meanReasoningTokens", round(r.meanReasoningTokens(), 2));
         m.put("verifiedAnswers", r.verifiedAnswers());
         m.put("meanVerificationRounds", round(r.meanVerificationRounds(), 3));
+        m.put("verifiers", r.verifiers());
         Map<String, Object> lat = new LinkedHashMap<>();
         lat.put("p50", round(r.latencyP50Ms(), 1));
         lat.put("p99", round(r.latencyP99Ms(), 1));
@@ -182,6 +183,7 @@ public final class ReportWriter {
         m.put("reasoningTokens", o.reasoningTokens());
         m.put("activeParamsPerToken", o.activeParamsPerToken());
         m.put("verificationRounds", o.verificationRounds() < 0 ? null : o.verificationRounds());
+        m.put("verifier", o.verifier());
         if (o.error() != null) {
             m.put("error", o.error());
         }
@@ -278,6 +280,9 @@ public final class ReportWriter {
                 b.append(String.format(Locale.ROOT, "; %d escalated from fast, their fast drafts %s per answer on average%s", r.escalated(),
                         millions(r.escalationDraftParamTokensPerAnswer(), 1),
                         r.escalationDraftsMeasured() ? "" : " (some drafts not priced: no fast answer to the same query)"));
+            }
+            if (r.verifiedAnswers() > 0) {
+                b.append("; verified by ").append(r.verifiers());
             }
             if (r.degraded() > 0) {
                 b.append(String.format(Locale.ROOT, "; %d degraded (the reasoning route was unavailable)", r.degraded()));

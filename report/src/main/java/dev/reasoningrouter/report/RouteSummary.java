@@ -30,6 +30,7 @@ import java.util.Map;
  * @param meanReasoningTokens      per answer (thinking, drafts and critiques that are not the answer)
  * @param verifiedAnswers          answers that carried a verification report
  * @param meanVerificationRounds   rounds per verified answer (NaN when none)
+ * @param verifiers                verified answers per critic that scored them ({@code model-critic}, {@code re-solve})
  * @param latencyP50Ms             over the answers
  * @param latencyP99Ms             over the answers (nearest rank)
  * @param latencyMeanMs            over the answers
@@ -41,7 +42,7 @@ public record RouteSummary(String route, String model, String description, int q
                            double activeParamTokensPerAnswer, double escalationDraftParamTokensPerAnswer,
                            boolean escalationDraftsMeasured, double meanPromptTokens, double meanCompletionTokens,
                            double meanReasoningTokens, int verifiedAnswers, double meanVerificationRounds,
-                           double latencyP50Ms, double latencyP99Ms, double latencyMeanMs, double wallSeconds) {
+                           Map<String, Integer> verifiers, double latencyP50Ms, double latencyP99Ms, double latencyMeanMs, double wallSeconds) {
 
     /** Answers per second over the route's run. */
     public double answersPerSecond() {

@@ -71,6 +71,7 @@ class AggregationTest {
         assertThat(s.activeParamsPerToken()).isCloseTo(1850e6 / 625, within(1e-6));
         assertThat(s.verifiedAnswers()).isEqualTo(3);
         assertThat(s.meanVerificationRounds()).isCloseTo(2.0, within(1e-12));
+        assertThat(s.verifiers()).containsExactly(Map.entry("model-critic", 3));
         assertThat(s.meanCompletionTokens()).isCloseTo(405 / 4.0, within(1e-12));
         assertThat(all.get(1).escalated()).isZero();
     }

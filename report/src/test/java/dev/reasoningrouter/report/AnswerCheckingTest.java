@@ -57,13 +57,14 @@ class AnswerCheckingTest {
     void theRrObjectGivesRouteEscalationCostAndRounds() {
         Outcome o = read(sum, body("5616", """
                 ,"route":"reasoning","route_source":"classifier","escalated":true,"degraded":false,
-                 "verification":{"rounds":2,"accepted":true,"chosen_round":2,"scores":[0.1,0.9]}"""));
+                 "verification":{"rounds":2,"accepted":true,"chosen_round":2,"scores":[0.1,0.9],"verifier":"re-solve"}"""));
         assertThat(o.ok()).isTrue();
         assertThat(o.answeredBy()).isEqualTo("reasoning");
         assertThat(o.routeSource()).isEqualTo("classifier");
         assertThat(o.escalated()).isTrue();
         assertThat(o.degraded()).isFalse();
         assertThat(o.verificationRounds()).isEqualTo(2);
+        assertThat(o.verifier()).isEqualTo("re-solve");
         assertThat(o.promptTokens()).isEqualTo(21);
         assertThat(o.completionTokens()).isEqualTo(104);
         assertThat(o.reasoningTokens()).isEqualTo(98);
@@ -78,6 +79,7 @@ class AnswerCheckingTest {
         assertThat(o.answeredBy()).isEqualTo("fast");
         assertThat(o.degraded()).isTrue();
         assertThat(o.verificationRounds()).isEqualTo(-1);
+        assertThat(o.verifier()).isNull();
     }
 
     @Test

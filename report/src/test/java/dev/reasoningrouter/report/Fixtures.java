@@ -16,7 +16,7 @@ final class Fixtures {
                           long activePerToken, int rounds, boolean escalated) {
         String content = right ? q.answer() : q.answer() + "1";
         return Outcome.answered(q, route, 200, latencyMs * 1_000_000L, by, "forced", escalated, false, content, prompt, completion,
-                completion / 2, activePerToken, rounds);
+                completion / 2, activePerToken, rounds, rounds >= 0 ? "model-critic" : null);
     }
 
     static ReportRunner.RouteRun run(Route route, List<Outcome> outcomes, double seconds) {

@@ -11,7 +11,7 @@ class GoalsTest {
     /** A summary with just the fields the goals read. */
     static RouteSummary route(Route r, Accuracy overall, Map<Integer, Accuracy> byLevel, double costPerAnswer) {
         return new RouteSummary(r.name(), r.model(), r.description(), overall.total(), overall.total(), 0, Map.of(), 0, 0, overall,
-                byLevel, Map.of(), 1e6, costPerAnswer, 0, true, 20, 10, 5, 0, Double.NaN, 100, 200, 120, 10);
+                byLevel, Map.of(), 1e6, costPerAnswer, 0, true, 20, 10, 5, 0, Double.NaN, Map.of(), 100, 200, 120, 10);
     }
 
     @Test

@@ -41,7 +41,7 @@ class PlotsTest {
 
     static RouteSummary route(String name, Accuracy acc, Map<Integer, Accuracy> levels, double cost, double p50, double p99) {
         return new RouteSummary(name, name, "d", acc.total(), acc.total(), 0, Map.of(), 0, 0, acc, levels, Map.of(), 1e6, cost, 0,
-                true, 1, 1, 1, 0, Double.NaN, p50, p99, p50, 1);
+                true, 1, 1, 1, 0, Double.NaN, Map.of(), p50, p99, p50, 1);
     }
 
     private final List<RouteSummary> routes = List.of(

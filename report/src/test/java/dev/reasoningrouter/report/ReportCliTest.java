@@ -80,7 +80,7 @@ class ReportCliTest {
             rr.put("escalated", false);
             rr.put("active_params_per_token", path.equals("fast") ? 2_000_000 : 3_000_000);
             if (path.equals("reasoning") && verify) {
-                rr.put("verification", Map.of("rounds", 2));
+                rr.put("verification", Map.of("rounds", 2, "verifier", "model-critic"));
             }
             int completion = path.equals("fast") ? 5 : verify ? 200 : 100;
             Map<String, Object> body = Map.of(
@@ -143,6 +143,7 @@ class ReportCliTest {
         assertThat(routes.get("fast").get("byLevel").get("4").get("rate").asDouble()).isEqualTo(0.0);
         assertThat(routes.get("reasoning").get("accuracy").get("rate").asDouble()).isEqualTo(1.0);
         assertThat(routes.get("reasoning").get("meanVerificationRounds").asDouble()).isEqualTo(2.0);
+        assertThat(routes.get("reasoning").get("verifiers").get("model-critic").asInt()).isEqualTo(24);
         assertThat(routes.get("reasoning-single").get("byLevel").get("4").get("rate").asDouble()).isEqualTo(0.0);
         assertThat(routes.get("reasoning-single").get("verifiedAnswers").asInt()).isZero();
         assertThat(routes.get("auto").get("share").get("fast").asDouble()).isEqualTo(0.5);
