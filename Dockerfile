@@ -16,6 +16,7 @@ COPY path-serving path-serving
 COPY fast-path fast-path
 COPY reasoning-path reasoning-path
 COPY gateway gateway
+COPY report report
 COPY e2e e2e
 RUN --mount=type=cache,target=/root/.m2 \
     test -n "$MODULE" || (echo "set --build-arg MODULE=<classifier|fast-path|reasoning-path|gateway>" && exit 1); \
