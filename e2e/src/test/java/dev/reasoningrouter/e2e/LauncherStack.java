@@ -42,46 +42,6 @@ final class LauncherStack implements AutoCloseable {
         this.kafkaPort = k;
     }
 
-    private LauncherStack(Path root, Path runDir, Map<String, Integer> ports, int kafkaPort, Map<String, String> extraEnv) {
-        this.root = root;
-        this.runDir = runDir;
-        this.extraEnv = Map.copyOf(extraEnv);
-        this.ports.putAll(ports);
-        this.kafkaPort = kafkaPort;
-    }
-
-    /**
-     * The stack a previous run left running in {@code e2e/target/<name>} (see {@code rr.e2e.keep-stack}), found by the
-     * ports it wrote into {@code stack.ports}; null when there is none or its gateway does not answer.
-     */
-    static LauncherStack attach(String name, Map<String, String> extraEnv) {
-        Path root = Path.of(System.getProperty("rr.repo.root"));
-        Path runDir = root.resolve("e2e/target").resolve(name);
-        Path file = runDir.resolve("stack.ports");
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
-        try {
-            Map<String, Integer> ports = new LinkedHashMap<>();
-            for (String line : Files.readAllLines(file)) {
-                int eq = line.indexOf('=');
-                if (eq > 0) {
-                    ports.put(line.substring(0, eq), Integer.valueOf(line.substring(eq + 1).strip()));
-                }
-            }
-            Integer kafka = ports.remove("kafka");
-            if (kafka == null || !ports.keySet().containsAll(SERVICES)) {
-                return null;
-            }
-            LauncherStack stack = new LauncherStack(root, runDir, ports, kafka, extraEnv);
-            try (var s = new java.net.Socket("127.0.0.1", ports.get("gateway"))) {
-                return stack;
-            }
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
     /** Starts the stack in {@code e2e/target/<name>} (wiped first) and waits until every service is healthy. */
     static LauncherStack up(String name, Map<String, String> extraEnv) {
         Path root = Path.of(System.getProperty("rr.repo.root"));
@@ -93,15 +53,6 @@ final class LauncherStack implements AutoCloseable {
         } catch (RuntimeException | AssertionError e) {
             stack.close(); // what did start must not outlive the failed start
             throw e;
-        }
-        StringBuilder ports = new StringBuilder();
-        stack.ports.forEach((s, p) -> ports.append(s).append('=').append(p).append('\n'));
-        ports.append("kafka=").append(stack.kafkaPort).append('\n');
-        try {
-            Files.writeString(runDir.resolve("stack.ports"), ports);
-        } catch (IOException e) {
-            stack.close();
-            throw new UncheckedIOException(e);
         }
         return stack;
     }

@@ -20,8 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *   <li>{@code RR_REQUESTS_PER_MINUTE}: the suite sends several hundred requests a minute with one key, over the
  *   default 600 a minute.</li>
  * </ul>
- * {@code -Drr.e2e.stack-env=K=V,K=V} adds or overrides launcher environment variables. {@code -Drr.e2e.keep-stack=true}
- * (for working on the suite) leaves the stack running at the end and reuses one a previous run left running.
+ * {@code -Drr.e2e.stack-env=K=V,K=V} adds or overrides launcher environment variables.
  */
 public final class SharedStack implements BeforeAllCallback {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedStack.class);
@@ -60,16 +59,10 @@ public final class SharedStack implements BeforeAllCallback {
         Thread hook = new Thread(h::close, "e2e-stack-down");
         Runtime.getRuntime().addShutdownHook(hook);
         h.hook = hook;
-        h.keep = Boolean.getBoolean("rr.e2e.keep-stack");
-        h.stack = h.keep ? LauncherStack.attach("e2e-stack", env) : null;
-        if (h.stack != null) {
-            System.out.println("[e2e] using the stack a previous run left in e2e/target/e2e-stack (rr.e2e.keep-stack)");
-        } else {
-            h.stack = LauncherStack.up("e2e-stack", env);
-            double seconds = Duration.ofNanos(System.nanoTime() - t0).toMillis() / 1000.0;
-            System.out.printf("[e2e] shared stack up in %.1f s%n", seconds);
-            Figures.put("stack.up.seconds", seconds);
-        }
+        h.stack = LauncherStack.up("e2e-stack", env);
+        double seconds = Duration.ofNanos(System.nanoTime() - t0).toMillis() / 1000.0;
+        System.out.printf("[e2e] shared stack up in %.1f s%n", seconds);
+        Figures.put("stack.up.seconds", seconds);
         holder = h;
         return h;
     }
@@ -79,7 +72,6 @@ public final class SharedStack implements BeforeAllCallback {
         private LauncherStack stack;
         private Thread hook;
         private boolean closed;
-        private boolean keep;
 
         @Override
         public synchronized void close() {
@@ -87,10 +79,7 @@ public final class SharedStack implements BeforeAllCallback {
                 return;
             }
             closed = true;
-            if (keep && stack != null && Thread.currentThread() != hook) {
-                System.out.println("[e2e] leaving the stack running (rr.e2e.keep-stack); stop it with RR_RUN_DIR="
-                        + stack.runDir() + " ./rr down");
-            } else if (stack != null) {
+            if (stack != null) {
                 stack.close();
             }
             if (hook != null && Thread.currentThread() != hook) {
