@@ -48,7 +48,12 @@ final class LauncherStack implements AutoCloseable {
         Path runDir = root.resolve("e2e/target").resolve(name);
         deleteTree(runDir);
         LauncherStack stack = new LauncherStack(root, runDir, extraEnv);
-        stack.rr("up");
+        try {
+            stack.rr("up");
+        } catch (RuntimeException | AssertionError e) {
+            stack.close(); // what did start must not outlive the failed start
+            throw e;
+        }
         return stack;
     }
 

@@ -10,36 +10,25 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.w3c.dom.Document;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code ./rr report} end to end: the launcher's stack with the shipped trained model, one held-out question per kind
- * and level sent through the real gateway on every route, and the report's files. Self-contained (its own stack), so
- * it can move onto a shared one.
+ * {@code ./rr report} end to end on the shared stack (the shipped trained model): one held-out question per kind and
+ * level sent through the real gateway on every route, and the report's files. Before the faults, which restart things.
  */
+@Order(5)
+@ExtendWith(SharedStack.class)
 class ReportIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static LauncherStack stack;
-
-    @BeforeAll
-    static void startStack() {
-        stack = LauncherStack.up("report-stack", Map.of("RR_REQUESTS_PER_MINUTE", "0", "RR_TOKENS_PER_MINUTE", "0"));
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     @Test
     void theReportSendsEveryQueryOnEveryRouteAndWritesItsFiles() throws Exception {
+        LauncherStack stack = SharedStack.stack();
         Path out = stack.runDir().resolve("report");
         String printed = stack.rr("report", "--per-cell", "1", "--concurrency", "4", "--out", out.toString());
         assertThat(printed).contains("report: wrote");

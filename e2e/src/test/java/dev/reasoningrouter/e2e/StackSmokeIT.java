@@ -26,17 +26,20 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The whole stack as an operator runs it, started by the launcher ({@code ./rr up}): the real broker and the four
  * service jars as processes.
  * Checks each is healthy and exports metrics, that the gateway reaches the classifier, and that a
  * request produced on {@code rr.requests} comes out of the classifier stage as a routed job (and a
- * malformed one as a dead letter).
+ * malformed one as a dead letter). First of the IT classes on the {@link SharedStack}.
  */
+@Order(1)
+@ExtendWith(SharedStack.class)
 class StackSmokeIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private static final WireCodec CODEC = new WireCodec();
@@ -44,16 +47,9 @@ class StackSmokeIT {
     private static String bootstrap;
 
     @BeforeAll
-    static void startStack() {
-        stack = LauncherStack.up("smoke-stack", Map.of());
+    static void useSharedStack() {
+        stack = SharedStack.stack();
         bootstrap = stack.bootstrap();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

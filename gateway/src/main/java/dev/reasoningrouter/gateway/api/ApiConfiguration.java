@@ -6,6 +6,8 @@ import dev.reasoningrouter.gateway.upstream.ChatForwarder;
 import dev.reasoningrouter.gateway.upstream.UpstreamRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -38,9 +40,17 @@ class ApiConfiguration {
 
     /** {@code GET /v1/models}. */
     @Bean
+    @Order(0) // before the /v1/** fallback
     RouterFunction<ServerResponse> modelsRoute(ModelCatalog models) {
         return RouterFunctions.route()
                 .GET("/v1/models", request -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(models.list()))
                 .build();
+    }
+
+    /** After every other router function: 405 for a known endpoint asked with another method, else 404. */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    RouterFunction<ServerResponse> apiFallbackRoute() {
+        return ApiEndpoints.fallback();
     }
 }

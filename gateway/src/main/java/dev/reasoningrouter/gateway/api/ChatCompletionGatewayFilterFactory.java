@@ -119,8 +119,7 @@ public class ChatCompletionGatewayFilterFactory extends AbstractGatewayFilterFac
             bytes = json.writeValueAsBytes(object);
             response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         }
-        long used = usage(body);
-        TokenUsage.of(exchange).record((used >= 0 ? used : call.tokenEstimate()) + extraTokens);
+        TokenUsage.of(exchange).record(charged(reply, body, call.tokenEstimate(), extraTokens));
         metrics.request(annotations.answering().route(), reply.status(), annotations.plan().source(), annotations.degraded(),
                 annotations.escalated(), false);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
@@ -159,6 +158,19 @@ public class ChatCompletionGatewayFilterFactory extends AbstractGatewayFilterFac
                         metrics.request(plan.route(), 503, plan.source(), false, false, true);
                     }
                 });
+    }
+
+    /**
+     * The tokens an answer costs the key: its {@code usage}, else the reservation's estimate; an answer that is not a
+     * success (the upstream refused the request: a bad parameter, its queue full, …) generated nothing and costs nothing.
+     * {@code extraTokens} is what an escalated request's fast answer used.
+     */
+    static long charged(UpstreamReply reply, JsonNode body, long estimate, long extraTokens) {
+        if (!reply.ok()) {
+            return 0;
+        }
+        long used = usage(body);
+        return (used >= 0 ? used : estimate) + extraTokens;
     }
 
     private JsonNode parse(UpstreamReply reply) {

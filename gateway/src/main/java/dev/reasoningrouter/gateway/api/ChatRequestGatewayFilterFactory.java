@@ -1,6 +1,7 @@
 package dev.reasoningrouter.gateway.api;
 
 import dev.reasoningrouter.contracts.OpenAiException;
+import dev.reasoningrouter.gateway.errors.RequestContentType;
 import dev.reasoningrouter.gateway.upstream.UpstreamClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -10,8 +11,6 @@ import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -46,7 +45,7 @@ public class ChatRequestGatewayFilterFactory extends AbstractGatewayFilterFactor
                 throw new OpenAiException(405, "Method " + request.getMethod() + " is not allowed on "
                         + request.getPath() + "; use POST", "invalid_request_error", null, "method_not_allowed");
             }
-            checkContentType(request.getHeaders().getContentType());
+            RequestContentType.requireJson(request.getHeaders(), "POST /v1/chat/completions");
             return DataBufferUtils.join(request.getBody())
                     .map(UpstreamClient::bytes)
                     .defaultIfEmpty(new byte[0])
@@ -157,16 +156,6 @@ public class ChatRequestGatewayFilterFactory extends AbstractGatewayFilterFactor
             }
         }
         return b.toString();
-    }
-
-    private static void checkContentType(MediaType type) {
-        if (type == null) {
-            return; // tolerated: the body must still be JSON
-        }
-        if (!type.isCompatibleWith(MediaType.APPLICATION_JSON)
-                || type.getCharset() != null && !type.getCharset().equals(StandardCharsets.UTF_8)) {
-            throw new OpenAiException(415, "Content-Type must be application/json (UTF-8), got " + type, "invalid_request_error", null, "unsupported_media_type");
-        }
     }
 
     private static String utf8(byte[] bytes) {

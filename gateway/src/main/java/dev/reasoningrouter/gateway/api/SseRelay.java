@@ -66,7 +66,18 @@ final class SseRelay {
         return upstream.concatMapIterable(this::onSignal)
                 .concatWith(Flux.defer(() -> Flux.fromIterable(onComplete())))
                 .onErrorResume(e -> headSeen, e -> Flux.fromIterable(onBreak(e)))
-                .doFinally(s -> listener.tokens(usageTokens >= 0 ? usageTokens : promptTokenEstimate + textChars / 4));
+                .doFinally(s -> listener.tokens(tokensUsed()));
+    }
+
+    /**
+     * What the stream cost: its usage chunk, else an estimate from the text; nothing when no successful event stream
+     * began (the upstream refused the request or never answered).
+     */
+    long tokensUsed() {
+        if (!eventStream) {
+            return 0;
+        }
+        return usageTokens >= 0 ? usageTokens : promptTokenEstimate + textChars / 4;
     }
 
     private List<byte[]> onSignal(StreamSignal signal) {

@@ -11,6 +11,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import tools.jackson.databind.json.JsonMapper;
@@ -68,6 +69,7 @@ class BatchConfiguration {
     }
 
     @Bean
+    @Order(0) // before the /v1/** fallback (ApiEndpoints)
     RouterFunction<ServerResponse> batchRoutes(BatchHandler handler) {
         return handler.routes();
     }

@@ -2,6 +2,7 @@ package dev.reasoningrouter.gateway.batch;
 
 import dev.reasoningrouter.contracts.OpenAiException;
 import dev.reasoningrouter.gateway.auth.Caller;
+import dev.reasoningrouter.gateway.errors.RequestContentType;
 import dev.reasoningrouter.gateway.upstream.UpstreamClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.multipart.FilePart;
@@ -57,12 +59,17 @@ public final class BatchHandler {
     }
 
     private Mono<ServerResponse> upload(ServerRequest request) {
-        MediaType type = request.headers().contentType().orElse(null);
+        MediaType type = RequestContentType.of(request.headers().asHttpHeaders());
         if (type == null || !MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type)) {
-            return Mono.error(new OpenAiException(415, "POST /v1/files takes multipart/form-data with 'purpose' and 'file'",
-                    "invalid_request_error", null, "unsupported_media_type"));
+            return Mono.error(RequestContentType.unsupported("POST /v1/files takes multipart/form-data with 'purpose' and 'file'"));
         }
-        return request.multipartData().flatMap(form -> {
+        String boundary = type.getParameter("boundary");
+        if (boundary == null || boundary.isBlank()) {
+            return Mono.error(OpenAiException.invalid(null, "the multipart/form-data Content-Type has no boundary parameter",
+                    "invalid_request"));
+        }
+        return request.multipartData().onErrorMap(DecodingException.class, e -> OpenAiException.invalid(null,
+                "the multipart body cannot be read: " + e.getMessage(), "invalid_request")).flatMap(form -> {
             Part purpose = form.getFirst("purpose");
             Part file = form.getFirst("file");
             if (!(purpose instanceof FormFieldPart p)) {
@@ -91,6 +98,7 @@ public final class BatchHandler {
 
     private Mono<ServerResponse> create(ServerRequest request) {
         String owner = owner(request);
+        RequestContentType.requireJson(request.headers().asHttpHeaders(), "POST /v1/batches");
         return request.bodyToMono(byte[].class).defaultIfEmpty(new byte[0]).flatMap(bytes -> ok(() -> {
             JsonNode body;
             try {
