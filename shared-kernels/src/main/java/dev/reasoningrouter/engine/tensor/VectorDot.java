@@ -8,12 +8,18 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Fused dequantise-and-dot of one weight row with an activation vector, read straight from the
  * (memory-mapped) weight bytes with the Vector API. F32, BF16 and Q8_0 decode in vector registers;
  * F16, Q4_K, Q6_K and FP8 decode a block at a time into a small per-thread scratch array and dot that.
+ *
+ * <p>Every horizontal sum goes through {@link #sumLanes}, a fixed pairwise tree, never
+ * {@code reduceLanes(ADD)}: the Vector API lets that add the lanes in any order, and it does add them in one order
+ * when C2 has compiled the caller and in another when the code is interpreted or C1-compiled, so the same input
+ * gave logits that differed by a few ulp depending on how warm the JIT was.
  */
 public final class VectorDot {
     private VectorDot() {}
@@ -25,6 +31,67 @@ public final class VectorDot {
     private static final VectorSpecies<Byte> B_FOR_F = LANES == 16 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
     private static final VectorSpecies<Short> S_FOR_F = LANES == 16 ? ShortVector.SPECIES_256 : ShortVector.SPECIES_128;
     private static final VectorSpecies<Integer> I_F = LANES == 16 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+
+    // lane permutations for sumLanes: XK exchanges lane i with lane i ^ K (null where K >= LANES; never used then)
+    private static final VectorShuffle<Float> X1 = swap(1), X2 = swap(2), X4 = swap(4), X8 = swap(8), X16 = swap(16), X32 = swap(32);
+
+    private static VectorShuffle<Float> swap(int k) {
+        return k < LANES ? VectorShuffle.fromOp(F, i -> i ^ k) : null;
+    }
+
+    /**
+     * The sum of {@code v}'s lanes in a fixed order: a butterfly that adds lane pairs (i, i ^ LANES/2), then
+     * (i, i ^ LANES/4), down to (i, i ^ 1); lane 0 ends up holding the total. Lane permutations and lanewise adds are
+     * exact IEEE operations in every execution mode, so the result is the same bits interpreted, C1- or
+     * C2-compiled (unlike {@code reduceLanes(ADD)}, whose order is unspecified).
+     *
+     * <p>Split into methods of at most 35 bytecodes because C2 always inlines those: a larger one was left as a
+     * call at some sites in the big Q4_K/Q6_K kernels, and a vector passed to a call is boxed (an allocation per
+     * dot product).
+     */
+    public static float sumLanes(FloatVector v) {
+        return LANES == 16 ? sum16(v) : sumNarrow(v);
+    }
+
+    private static float sum16(FloatVector v) {
+        return butterfly(butterfly(v, X8, X4), X2, X1).lane(0);
+    }
+
+    private static float sumNarrow(FloatVector v) {
+        return LANES == 8 ? sum8(v) : sumAnyWidth(v);
+    }
+
+    private static float sum8(FloatVector v) {
+        FloatVector w = butterfly(v, X4, X2);
+        return w.add(w.rearrange(X1)).lane(0);
+    }
+
+    /** Two butterfly steps: lanes i and i ^ a, then i and i ^ b. */
+    private static FloatVector butterfly(FloatVector v, VectorShuffle<Float> a, VectorShuffle<Float> b) {
+        v = v.add(v.rearrange(a));
+        return v.add(v.rearrange(b));
+    }
+
+    /** The same butterfly for other vector widths (4 lanes, or SVE's wider ones). */
+    private static float sumAnyWidth(FloatVector v) {
+        if (LANES > 32) {
+            v = v.add(v.rearrange(X32));
+        }
+        if (LANES > 16) {
+            v = v.add(v.rearrange(X16));
+        }
+        if (LANES > 8) {
+            v = v.add(v.rearrange(X8));
+        }
+        if (LANES > 4) {
+            v = v.add(v.rearrange(X4));
+        }
+        if (LANES > 2) {
+            v = v.add(v.rearrange(X2));
+        }
+        v = v.add(v.rearrange(X1));
+        return v.lane(0);
+    }
 
     /** Scratch length callers must provide for the block-decoded types. */
     public static final int SCRATCH = 256;
@@ -65,7 +132,7 @@ public final class VectorDot {
         for (int bound = F.loopBound(n); i < bound; i += LANES) {
             acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = sumLanes(acc);
         for (; i < n; i++) {
             sum += a[aOff + i] * b[bOff + i];
         }
@@ -92,7 +159,7 @@ public final class VectorDot {
             acc0 = FloatVector.fromMemorySegment(F, s, base + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), acc0);
             acc1 = FloatVector.fromMemorySegment(F, s, base + 4L * (i + LANES), LE).fma(FloatVector.fromArray(F, x, xOff + i + LANES), acc1);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = sumLanes(acc0.add(acc1));
         for (; i < n; i++) {
             sum += s.get(Dequant.F32, base + 4L * i) * x[xOff + i];
         }
@@ -108,7 +175,7 @@ public final class VectorDot {
             FloatVector w = bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
             acc = w.fma(FloatVector.fromArray(F, x, xOff + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = sumLanes(acc);
         for (; i < n; i++) {
             sum += Fp.bf16ToF32(s.get(Dequant.I16, base + 2L * i)) * x[xOff + i];
         }
@@ -151,7 +218,7 @@ public final class VectorDot {
             s0 = q1.fma(FloatVector.fromArray(F, x, xo + 16), s0);
             acc0 = s0.fma(d0, acc0);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return sumLanes(acc0.add(acc1));
     }
 
     /**
@@ -183,15 +250,44 @@ public final class VectorDot {
      * Rows {@code row} and {@code row + 1} of a Q8_0 matrix dotted with {@code x}, into {@code y[yOff]} and
      * {@code y[yOff + 1]}. Each x vector is loaded once for both rows: with 1-byte weights the float x loads,
      * not the weight bytes, are what a single row's loop spends its load slots on.
+     *
+     * <p>Each row is summed exactly as {@link #dotQ80} sums it (even blocks into one accumulator, odd blocks into
+     * another, the same operations per block), so a row's bits do not depend on whether it was computed in a pair
+     * or alone: not on how the rows were split into chunks over threads, nor on which other rows shared the step.
      */
     public static void dotPair(WeightMatrix w, int row, float[] x, int xOff, float[] y, int yOff) {
         MemorySegment s = w.data();
         long base0 = row * w.rowBytes();
         long base1 = base0 + w.rowBytes();
         int blocks = w.cols() / 32;
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
+        // accE*/accO*: the even and odd blocks of row 0 and row 1
+        FloatVector accE0 = FloatVector.zero(F);
+        FloatVector accO0 = FloatVector.zero(F);
+        FloatVector accE1 = FloatVector.zero(F);
+        FloatVector accO1 = FloatVector.zero(F);
+        int b = 0;
+        for (; b + 1 < blocks; b += 2) {
+            long p0 = base0 + 34L * b;
+            long p1 = base1 + 34L * b;
+            int xo = xOff + 32 * b;
+            FloatVector x0 = FloatVector.fromArray(F, x, xo);
+            FloatVector x1 = FloatVector.fromArray(F, x, xo + 16);
+            FloatVector x2 = FloatVector.fromArray(F, x, xo + 32);
+            FloatVector x3 = FloatVector.fromArray(F, x, xo + 48);
+            FloatVector a = ((FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p0 + 2, LE).castShape(F, 0)).mul(x0);
+            a = ((FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p0 + 18, LE).castShape(F, 0)).fma(x1, a);
+            FloatVector c = ((FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p1 + 2, LE).castShape(F, 0)).mul(x0);
+            c = ((FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p1 + 18, LE).castShape(F, 0)).fma(x1, c);
+            accE0 = a.fma(FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p0))), accE0);
+            accE1 = c.fma(FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p1))), accE1);
+            a = ((FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p0 + 36, LE).castShape(F, 0)).mul(x2);
+            a = ((FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p0 + 52, LE).castShape(F, 0)).fma(x3, a);
+            c = ((FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p1 + 36, LE).castShape(F, 0)).mul(x2);
+            c = ((FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p1 + 52, LE).castShape(F, 0)).fma(x3, c);
+            accO0 = a.fma(FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p0 + 34))), accO0);
+            accO1 = c.fma(FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p1 + 34))), accO1);
+        }
+        if (b < blocks) {
             long p0 = base0 + 34L * b;
             long p1 = base1 + 34L * b;
             int xo = xOff + 32 * b;
@@ -201,11 +297,11 @@ public final class VectorDot {
             a = ((FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p0 + 18, LE).castShape(F, 0)).fma(x1, a);
             FloatVector c = ((FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p1 + 2, LE).castShape(F, 0)).mul(x0);
             c = ((FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, s, p1 + 18, LE).castShape(F, 0)).fma(x1, c);
-            acc0 = a.fma(FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p0))), acc0);
-            acc1 = c.fma(FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p1))), acc1);
+            accE0 = a.fma(FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p0))), accE0);
+            accE1 = c.fma(FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p1))), accE1);
         }
-        y[yOff] = acc0.reduceLanes(VectorOperators.ADD);
-        y[yOff + 1] = acc1.reduceLanes(VectorOperators.ADD);
+        y[yOff] = sumLanes(accE0.add(accO0));
+        y[yOff + 1] = sumLanes(accE1.add(accO1));
     }
 
     /**
@@ -236,7 +332,15 @@ public final class VectorDot {
                 accMin = x2.add(x3).fma(FloatVector.broadcast(F, dmin * Dequant.q4kMin(s, scales, j + 1)), accMin);
             }
         }
-        return acc.sub(accMin).reduceLanes(VectorOperators.ADD);
+        // sumLanes spelled out (this kernel only runs with 16 lanes): the kernel's body is so large that C2 stops
+        // inlining calls before reaching the end (NodeCountInliningCutoff), and a call taking a vector boxes it;
+        // the Vector API's own methods are force-inlined
+        FloatVector v = acc.sub(accMin);
+        v = v.add(v.rearrange(X8));
+        v = v.add(v.rearrange(X4));
+        v = v.add(v.rearrange(X2));
+        v = v.add(v.rearrange(X1));
+        return v.lane(0);
     }
 
     /** Q6_K: 6-bit quants assembled from the low-nibble and high-bit planes in registers, int8 scale per 16 weights. */
@@ -272,7 +376,12 @@ public final class VectorDot {
                 acc = ((FloatVector) u3.castShape(F, 1)).mul(FloatVector.fromArray(F, x, xo + 112)).fma(FloatVector.broadcast(F, d * s.get(ValueLayout.JAVA_BYTE, sc + 7)), acc);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        // sumLanes spelled out, as in dotQ4K
+        acc = acc.add(acc.rearrange(X8));
+        acc = acc.add(acc.rearrange(X4));
+        acc = acc.add(acc.rearrange(X2));
+        acc = acc.add(acc.rearrange(X1));
+        return acc.lane(0);
     }
 
 
@@ -292,6 +401,6 @@ public final class VectorDot {
             }
             acc = blockSum.fma(FloatVector.broadcast(F, d), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sumLanes(acc);
     }
 }
