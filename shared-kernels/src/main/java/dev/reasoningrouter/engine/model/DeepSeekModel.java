@@ -452,22 +452,10 @@ public final class DeepSeekModel implements InferenceModel {
 
     private void rmsnormInto(float[] out, int outOff, float[] in, int inOff, float[] weight, int n) {
         // the decode step's serial part between parallel products: vectorised so the other cores wait less
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        int i = 0;
-        for (int bound = n - 2 * F.length(); i <= bound; i += 2 * F.length()) {
-            FloatVector v0 = FloatVector.fromArray(F, in, inOff + i);
-            FloatVector v1 = FloatVector.fromArray(F, in, inOff + i + F.length());
-            acc0 = v0.fma(v0, acc0);
-            acc1 = v1.fma(v1, acc1);
-        }
-        double ss = VectorDot.sumLanes(acc0.add(acc1)); // fixed lane order, see sumLanes
-        for (; i < n; i++) {
-            float v = in[inOff + i];
-            ss += v * v;
-        }
+        // (dotArrays sums the lanes in a fixed order, so the norm has the same bits however the code is compiled)
+        double ss = VectorDot.dotArrays(in, inOff, in, inOff, n);
         float inv = (float) (1.0 / Math.sqrt(ss / n + c.rmsNormEps()));
-        i = 0;
+        int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector.fromArray(F, in, inOff + i).mul(inv).mul(FloatVector.fromArray(F, weight, i)).intoArray(out, outOff + i);
         }

@@ -25,7 +25,12 @@ public final class VectorDot {
     private VectorDot() {}
 
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The machine's preferred float species, kept between 4 and 16 lanes (128 to 512 bits): the spelled-out lane
+     * sums below have steps for up to 16 lanes.
+     */
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.length() > 16 ? FloatVector.SPECIES_512
+            : FloatVector.SPECIES_PREFERRED.length() < 4 ? FloatVector.SPECIES_128 : FloatVector.SPECIES_PREFERRED;
     /** 16 floats for Q8_0 when the machine has 512-bit vectors, 8 with 256-bit. */
     private static final int LANES = F.length();
     private static final VectorSpecies<Byte> B_FOR_F = LANES == 16 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
@@ -33,62 +38,27 @@ public final class VectorDot {
     private static final VectorSpecies<Integer> I_F = LANES == 16 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
 
     // lane permutations for sumLanes: XK exchanges lane i with lane i ^ K (null where K >= LANES; never used then)
-    private static final VectorShuffle<Float> X1 = swap(1), X2 = swap(2), X4 = swap(4), X8 = swap(8), X16 = swap(16), X32 = swap(32);
+    private static final VectorShuffle<Float> X1 = swap(1), X2 = swap(2), X4 = swap(4), X8 = swap(8);
 
     private static VectorShuffle<Float> swap(int k) {
         return k < LANES ? VectorShuffle.fromOp(F, i -> i ^ k) : null;
     }
 
     /**
-     * The sum of {@code v}'s lanes in a fixed order: a butterfly that adds lane pairs (i, i ^ LANES/2), then
-     * (i, i ^ LANES/4), down to (i, i ^ 1); lane 0 ends up holding the total. Lane permutations and lanewise adds are
-     * exact IEEE operations in every execution mode, so the result is the same bits interpreted, C1- or
-     * C2-compiled (unlike {@code reduceLanes(ADD)}, whose order is unspecified).
+     * The sum of {@code v}'s lanes in a fixed order: a butterfly that adds lane pairs (i, i ^ 8), then (i, i ^ 4),
+     * (i, i ^ 2) and (i, i ^ 1) (the steps the vector has lanes for); every lane ends up holding the same total.
+     * Lane permutations and lanewise adds are exact IEEE operations in every execution mode, so the result is the
+     * same bits interpreted, C1- or C2-compiled, unlike {@code reduceLanes(ADD)}, whose order is unspecified.
      *
-     * <p>Split into methods of at most 35 bytecodes because C2 always inlines those: a larger one was left as a
-     * call at some sites in the big Q4_K/Q6_K kernels, and a vector passed to a call is boxed (an allocation per
-     * dot product).
+     * <p>The kernels below spell these four lines out instead of calling this method: C2 stops inlining ordinary
+     * methods once a compilation grows past a node limit (which the dot kernels reach when inlined into their
+     * callers), and a vector passed to a call that is not inlined is boxed, an allocation per dot product. The
+     * Vector API's own methods are force-inlined, so the spelled-out form is inlined always.
      */
     public static float sumLanes(FloatVector v) {
-        return LANES == 16 ? sum16(v) : sumNarrow(v);
-    }
-
-    private static float sum16(FloatVector v) {
-        return butterfly(butterfly(v, X8, X4), X2, X1).lane(0);
-    }
-
-    private static float sumNarrow(FloatVector v) {
-        return LANES == 8 ? sum8(v) : sumAnyWidth(v);
-    }
-
-    private static float sum8(FloatVector v) {
-        FloatVector w = butterfly(v, X4, X2);
-        return w.add(w.rearrange(X1)).lane(0);
-    }
-
-    /** Two butterfly steps: lanes i and i ^ a, then i and i ^ b. */
-    private static FloatVector butterfly(FloatVector v, VectorShuffle<Float> a, VectorShuffle<Float> b) {
-        v = v.add(v.rearrange(a));
-        return v.add(v.rearrange(b));
-    }
-
-    /** The same butterfly for other vector widths (4 lanes, or SVE's wider ones). */
-    private static float sumAnyWidth(FloatVector v) {
-        if (LANES > 32) {
-            v = v.add(v.rearrange(X32));
-        }
-        if (LANES > 16) {
-            v = v.add(v.rearrange(X16));
-        }
-        if (LANES > 8) {
-            v = v.add(v.rearrange(X8));
-        }
-        if (LANES > 4) {
-            v = v.add(v.rearrange(X4));
-        }
-        if (LANES > 2) {
-            v = v.add(v.rearrange(X2));
-        }
+        v = LANES > 8 ? v.add(v.rearrange(X8)) : v; // sumLanes, spelled out
+        v = LANES > 4 ? v.add(v.rearrange(X4)) : v;
+        v = v.add(v.rearrange(X2));
         v = v.add(v.rearrange(X1));
         return v.lane(0);
     }
@@ -132,7 +102,11 @@ public final class VectorDot {
         for (int bound = F.loopBound(n); i < bound; i += LANES) {
             acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
         }
-        float sum = sumLanes(acc);
+        acc = LANES > 8 ? acc.add(acc.rearrange(X8)) : acc; // sumLanes, spelled out
+        acc = LANES > 4 ? acc.add(acc.rearrange(X4)) : acc;
+        acc = acc.add(acc.rearrange(X2));
+        acc = acc.add(acc.rearrange(X1));
+        float sum = acc.lane(0);
         for (; i < n; i++) {
             sum += a[aOff + i] * b[bOff + i];
         }
@@ -159,7 +133,12 @@ public final class VectorDot {
             acc0 = FloatVector.fromMemorySegment(F, s, base + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), acc0);
             acc1 = FloatVector.fromMemorySegment(F, s, base + 4L * (i + LANES), LE).fma(FloatVector.fromArray(F, x, xOff + i + LANES), acc1);
         }
-        float sum = sumLanes(acc0.add(acc1));
+        acc0 = acc0.add(acc1);
+        acc0 = LANES > 8 ? acc0.add(acc0.rearrange(X8)) : acc0; // sumLanes, spelled out
+        acc0 = LANES > 4 ? acc0.add(acc0.rearrange(X4)) : acc0;
+        acc0 = acc0.add(acc0.rearrange(X2));
+        acc0 = acc0.add(acc0.rearrange(X1));
+        float sum = acc0.lane(0);
         for (; i < n; i++) {
             sum += s.get(Dequant.F32, base + 4L * i) * x[xOff + i];
         }
@@ -175,7 +154,11 @@ public final class VectorDot {
             FloatVector w = bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
             acc = w.fma(FloatVector.fromArray(F, x, xOff + i), acc);
         }
-        float sum = sumLanes(acc);
+        acc = LANES > 8 ? acc.add(acc.rearrange(X8)) : acc; // sumLanes, spelled out
+        acc = LANES > 4 ? acc.add(acc.rearrange(X4)) : acc;
+        acc = acc.add(acc.rearrange(X2));
+        acc = acc.add(acc.rearrange(X1));
+        float sum = acc.lane(0);
         for (; i < n; i++) {
             sum += Fp.bf16ToF32(s.get(Dequant.I16, base + 2L * i)) * x[xOff + i];
         }
@@ -218,7 +201,12 @@ public final class VectorDot {
             s0 = q1.fma(FloatVector.fromArray(F, x, xo + 16), s0);
             acc0 = s0.fma(d0, acc0);
         }
-        return sumLanes(acc0.add(acc1));
+        acc0 = acc0.add(acc1);
+        acc0 = LANES > 8 ? acc0.add(acc0.rearrange(X8)) : acc0; // sumLanes, spelled out
+        acc0 = LANES > 4 ? acc0.add(acc0.rearrange(X4)) : acc0;
+        acc0 = acc0.add(acc0.rearrange(X2));
+        acc0 = acc0.add(acc0.rearrange(X1));
+        return acc0.lane(0);
     }
 
     /**
@@ -300,8 +288,18 @@ public final class VectorDot {
             accE0 = a.fma(FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p0))), accE0);
             accE1 = c.fma(FloatVector.broadcast(F, Fp.f16ToF32(s.get(Dequant.I16, p1))), accE1);
         }
-        y[yOff] = sumLanes(accE0.add(accO0));
-        y[yOff + 1] = sumLanes(accE1.add(accO1));
+        accE0 = accE0.add(accO0);
+        accE0 = LANES > 8 ? accE0.add(accE0.rearrange(X8)) : accE0; // sumLanes, spelled out
+        accE0 = LANES > 4 ? accE0.add(accE0.rearrange(X4)) : accE0;
+        accE0 = accE0.add(accE0.rearrange(X2));
+        accE0 = accE0.add(accE0.rearrange(X1));
+        accE1 = accE1.add(accO1);
+        accE1 = LANES > 8 ? accE1.add(accE1.rearrange(X8)) : accE1; // sumLanes, spelled out
+        accE1 = LANES > 4 ? accE1.add(accE1.rearrange(X4)) : accE1;
+        accE1 = accE1.add(accE1.rearrange(X2));
+        accE1 = accE1.add(accE1.rearrange(X1));
+        y[yOff] = accE0.lane(0);
+        y[yOff + 1] = accE1.lane(0);
     }
 
     /**
@@ -332,9 +330,7 @@ public final class VectorDot {
                 accMin = x2.add(x3).fma(FloatVector.broadcast(F, dmin * Dequant.q4kMin(s, scales, j + 1)), accMin);
             }
         }
-        // sumLanes spelled out (this kernel only runs with 16 lanes): the kernel's body is so large that C2 stops
-        // inlining calls before reaching the end (NodeCountInliningCutoff), and a call taking a vector boxes it;
-        // the Vector API's own methods are force-inlined
+        // sumLanes spelled out (this kernel only runs with 16 lanes)
         FloatVector v = acc.sub(accMin);
         v = v.add(v.rearrange(X8));
         v = v.add(v.rearrange(X4));
@@ -401,6 +397,10 @@ public final class VectorDot {
             }
             acc = blockSum.fma(FloatVector.broadcast(F, d), acc);
         }
-        return sumLanes(acc);
+        acc = LANES > 8 ? acc.add(acc.rearrange(X8)) : acc; // sumLanes, spelled out
+        acc = LANES > 4 ? acc.add(acc.rearrange(X4)) : acc;
+        acc = acc.add(acc.rearrange(X2));
+        acc = acc.add(acc.rearrange(X1));
+        return acc.lane(0);
     }
 }
