@@ -37,8 +37,8 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The engine's command line: {@code synth}, {@code inspect}, {@code logits}, {@code generate}, {@code perplexity},
- * {@code bench}. Run {@code help} for usage. Exit codes: 0 ok, 1 failure, 2 bad usage or input.
+ * The engine's command line: {@code synth}, {@code inspect}, {@code tokenize}, {@code logits}, {@code generate},
+ * {@code perplexity}, {@code bench}. Run {@code help} for usage. Exit codes: 0 ok, 1 failure, 2 bad usage or input.
  */
 public final class EngineCli {
 
@@ -67,6 +67,10 @@ public final class EngineCli {
               inspect     MODEL [--json]
                           Architecture, sizes, weight types, experts, active parameters per budget,
                           KV-cache bytes per token (MLA against plain multi-head attention).
+              tokenize    MODEL (--text TEXT | --file F) [--no-bos] [--json]
+                          The model's tokenizer on the text, as generate --prompt encodes it (BOS first when the
+                          vocabulary has one; --no-bos leaves it out). Prints the ids comma-separated on one line
+                          (ready for logits --tokens); --json: ids, each token's own text (pieces) and the count.
               logits      MODEL (--tokens 1,2,3 | --tokens-file F) --out FILE [--experts K] [--backend B] [--threads N]
                           Raw little-endian float32 logits, one row of vocab size per position.
               generate    MODEL (--prompt TEXT | --tokens 1,2,3) [--max-tokens N] [--seed S] [--temperature T]
@@ -97,6 +101,7 @@ public final class EngineCli {
             switch (cmd) {
                 case "synth" -> synth(new Args(args, 1, Set.of()));
                 case "inspect" -> inspect(new Args(args, 1, Set.of("json")));
+                case "tokenize" -> Tokenize.run(this, new Args(args, 1, Set.of("json", "no-bos")));
                 case "logits" -> logits(new Args(args, 1, Set.of()));
                 case "generate" -> generate(new Args(args, 1, Set.of("logprobs", "ignore-eos")));
                 case "perplexity" -> Perplexity.run(this, new Args(args, 1, Set.of("json")));

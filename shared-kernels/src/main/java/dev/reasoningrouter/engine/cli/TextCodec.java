@@ -10,8 +10,13 @@ final class TextCodec {
     private TextCodec() {}
 
     static Tokenizer tokenizerFor(LoadedModel model) {
+        return resolve(model).tokenizer();
+    }
+
+    /** The model's tokenizer and where it came from. */
+    static ModelTokenizer resolve(LoadedModel model) {
         try {
-            return ModelTokenizer.resolve(model, Path.of(model.source())).tokenizer();
+            return ModelTokenizer.resolve(model, Path.of(model.source()));
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }

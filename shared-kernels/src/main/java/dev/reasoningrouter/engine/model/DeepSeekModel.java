@@ -452,22 +452,10 @@ public final class DeepSeekModel implements InferenceModel {
 
     private void rmsnormInto(float[] out, int outOff, float[] in, int inOff, float[] weight, int n) {
         // the decode step's serial part between parallel products: vectorised so the other cores wait less
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        int i = 0;
-        for (int bound = n - 2 * F.length(); i <= bound; i += 2 * F.length()) {
-            FloatVector v0 = FloatVector.fromArray(F, in, inOff + i);
-            FloatVector v1 = FloatVector.fromArray(F, in, inOff + i + F.length());
-            acc0 = v0.fma(v0, acc0);
-            acc1 = v1.fma(v1, acc1);
-        }
-        double ss = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float v = in[inOff + i];
-            ss += v * v;
-        }
+        // (dotArrays sums the lanes in a fixed order, so the norm has the same bits however the code is compiled)
+        double ss = VectorDot.dotArrays(in, inOff, in, inOff, n);
         float inv = (float) (1.0 / Math.sqrt(ss / n + c.rmsNormEps()));
-        i = 0;
+        int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector.fromArray(F, in, inOff + i).mul(inv).mul(FloatVector.fromArray(F, weight, i)).intoArray(out, outOff + i);
         }
@@ -486,17 +474,66 @@ public final class DeepSeekModel implements InferenceModel {
         }
     }
 
-    /** {@code a = silu(a) * b}, SwiGLU's gate. */
+    // constants of the exponential in siluMul
+    private static final float LOG2E = 1.44269504f;
+    /** 1.5 * 2^23: adding it to a float of magnitude below 2^22 rounds that to an integer, kept in the low bits. */
+    private static final float ROUND = 12582912f;
+    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+    /** ln 2 split in two: HI has few significant bits, so k * HI is exact for the k that occur (|k| <= 127). */
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+
+    /**
+     * {@code a = silu(a) * b}, SwiGLU's gate, with {@code silu(g) = g / (1 + e^-g)}.
+     *
+     * <p>e^-g is computed here from IEEE add, multiply and fma, not with {@code lanewise(EXP)}: the Vector API
+     * only bounds EXP's error, and it gives other bits when C2 has compiled it (an intrinsic) than interpreted
+     * (Math.exp per lane), which made the logits depend on how warm the JIT was. Method: x = k ln2 + r with
+     * k = round(x log2 e) and |r| <= ln2/2, e^r from its Taylor series to r^7 (truncation error below 6e-9
+     * relative), then 2^k put straight into the exponent bits. About 1 ulp from the true value.
+     */
     private static void siluMul(float[] a, float[] b, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector g = FloatVector.fromArray(F, a, i);
-            g.div(g.neg().lanewise(VectorOperators.EXP).add(1f)).mul(FloatVector.fromArray(F, b, i)).intoArray(a, i);
+            // e^x for x = -g, clamped so that 2^k stays a normal float (silu is g or 0 to float precision out there)
+            FloatVector x = g.neg().max(-87f).min(88f);
+            FloatVector t = x.fma(LOG2E, ROUND);
+            FloatVector k = t.sub(ROUND);
+            FloatVector r = k.lanewise(VectorOperators.FMA, -LN2_HI, x);
+            r = k.lanewise(VectorOperators.FMA, -LN2_LO, r);
+            FloatVector p = r.fma(1f / 5040, 1f / 720);
+            p = p.lanewise(VectorOperators.FMA, r, 1f / 120);
+            p = p.lanewise(VectorOperators.FMA, r, 1f / 24);
+            p = p.lanewise(VectorOperators.FMA, r, 1f / 6);
+            p = p.lanewise(VectorOperators.FMA, r, 0.5f);
+            p = p.lanewise(VectorOperators.FMA, r, 1f);
+            p = p.lanewise(VectorOperators.FMA, r, 1f);
+            FloatVector twoK = t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = p.mul(twoK);
+            g.div(e.add(1f)).mul(FloatVector.fromArray(F, b, i)).intoArray(a, i);
         }
         for (; i < n; i++) {
-            float g = a[i];
-            a[i] = g / (1f + (float) Math.exp(-g)) * b[i];
+            a[i] = siluScalar(a[i]) * b[i];
         }
+    }
+
+    /** The vector loop's arithmetic on one float, for the tail: every element gets the same function. */
+    static float siluScalar(float g) {
+        float x = Math.min(Math.max(-g, -87f), 88f);
+        float t = Math.fma(x, LOG2E, ROUND);
+        float k = t - ROUND;
+        float r = Math.fma(k, -LN2_HI, x);
+        r = Math.fma(k, -LN2_LO, r);
+        float p = Math.fma(r, 1f / 5040, 1f / 720);
+        p = Math.fma(p, r, 1f / 120);
+        p = Math.fma(p, r, 1f / 24);
+        p = Math.fma(p, r, 1f / 6);
+        p = Math.fma(p, r, 0.5f);
+        p = Math.fma(p, r, 1f);
+        p = Math.fma(p, r, 1f);
+        float twoK = Float.intBitsToFloat((Float.floatToRawIntBits(t) - (ROUND_BITS - 127)) << 23);
+        return g / (p * twoK + 1f);
     }
 
     static void softmax(float[] s, int n) {

@@ -85,6 +85,80 @@ class EngineCliTest {
     }
 
     @Test
+    void tokenizeGivesTheIdsGenerateUsesAndTheyDecodeBackToTheText() throws Exception {
+        Path gguf = dir.resolve("tiny.gguf");
+        assertThat(run("synth", "--out", gguf.toString(), "--preset", "tiny", "--type", "q8_0").code()).isZero();
+        String text = "The quick brown fox. Hello, world! 123 + 4.5 = x\n\tünïcödé ✓ 你好";
+
+        Run plain = run("tokenize", gguf.toString(), "--text", text);
+        assertThat(plain.code()).as(plain.err()).isZero();
+        int[] ids = Args.parseTokenList(plain.out().trim(), "output");
+        assertThat(plain.out().trim()).matches("[0-9]+(,[0-9]+)*");
+
+        try (var lm = dev.reasoningrouter.engine.model.ModelLoader.load(gguf, 1)) {
+            var tok = TextCodec.tokenizerFor(lm);
+            // what generate --prompt feeds the model: BOS, then the encoded text
+            assertThat(tok.bosId()).isNotNegative();
+            assertThat(ids).containsExactly(EngineCli.prepend(tok.bosId(), tok.encode(text)));
+            // round trip: the ids after BOS decode to the text itself
+            assertThat(tok.decode(java.util.Arrays.copyOfRange(ids, 1, ids.length))).isEqualTo(text);
+            assertThat(ids.length).isLessThan(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length); // merges applied
+
+            Run noBos = run("tokenize", gguf.toString(), "--text", text, "--no-bos");
+            int[] body = Args.parseTokenList(noBos.out().trim(), "output");
+            assertThat(body).containsExactly(java.util.Arrays.copyOfRange(ids, 1, ids.length));
+            assertThat(tok.decode(body)).isEqualTo(text);
+        }
+
+        // --json: the same ids, one piece per id, the count; the pieces of an ASCII text concatenate to it
+        Run json = run("tokenize", gguf.toString(), "--text", text, "--json");
+        assertThat(json.code()).as(json.err()).isZero();
+        JsonNode j = JsonMapper.builder().build().readTree(json.out());
+        assertThat(j.path("count").asInt()).isEqualTo(ids.length);
+        assertThat(j.path("bos").asBoolean()).isTrue();
+        assertThat(j.path("ids").size()).isEqualTo(ids.length);
+        for (int i = 0; i < ids.length; i++) {
+            assertThat(j.path("ids").get(i).asInt()).isEqualTo(ids[i]);
+        }
+        assertThat(j.path("pieces").size()).isEqualTo(ids.length);
+        Run ascii = run("tokenize", gguf.toString(), "--text", "The cat sat.", "--json", "--no-bos");
+        JsonNode aj = JsonMapper.builder().build().readTree(ascii.out());
+        StringBuilder joined = new StringBuilder();
+        aj.path("pieces").forEach(p -> joined.append(p.asString()));
+        assertThat(joined.toString()).isEqualTo("The cat sat.");
+
+        // --file reads the same text; the output goes straight into logits --tokens
+        Path f = dir.resolve("text.txt");
+        Files.writeString(f, text);
+        Run fromFile = run("tokenize", gguf.toString(), "--file", f.toString());
+        assertThat(fromFile.out()).isEqualTo(plain.out());
+        Run logits = run("logits", gguf.toString(), "--tokens", plain.out().trim(), "--out", dir.resolve("l.bin").toString());
+        assertThat(logits.code()).as(logits.err()).isZero();
+        assertThat(Files.size(dir.resolve("l.bin"))).isEqualTo(4L * 512 * ids.length);
+
+        // bad usage: exit 2 and a message naming the problem
+        Run neither = run("tokenize", gguf.toString());
+        assertThat(neither.code()).isEqualTo(2);
+        assertThat(neither.err()).contains("tokenize needs --text TEXT or --file F");
+        Run both = run("tokenize", gguf.toString(), "--text", "a", "--file", f.toString());
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("not both");
+        Run missing = run("tokenize", gguf.toString(), "--file", dir.resolve("nope.txt").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("nope.txt does not exist");
+        Path bad = dir.resolve("bad.txt");
+        Files.write(bad, new byte[] {'a', (byte) 0xC3, '('});
+        Run badUtf8 = run("tokenize", gguf.toString(), "--file", bad.toString());
+        assertThat(badUtf8.code()).isEqualTo(2);
+        assertThat(badUtf8.err()).contains("is not valid UTF-8");
+        Run noModel = run("tokenize", "--text", "a");
+        assertThat(noModel.code()).isEqualTo(2);
+        assertThat(noModel.err()).contains("missing MODEL");
+        assertThat(run("tokenize", gguf.toString(), "--text", "a", "--experts", "1").err()).contains("unknown option --experts");
+        assertThat(run("help").out()).contains("tokenize    MODEL (--text TEXT | --file F)");
+    }
+
+    @Test
     void errorsAreClearWithExitCodeTwo() throws Exception {
         Path gguf = dir.resolve("tiny.gguf");
         run("synth", "--out", gguf.toString());

@@ -8,6 +8,13 @@ import jdk.incubator.vector.FloatVector;
 /**
  * The CPU backend: Java Vector API kernels reading weights in place, rows split over all cores. Matrix products
  * reuse one task object and per-worker scratch, so a decode step allocates nothing here.
+ *
+ * <p>Results do not depend on timing or on the number of threads: every output element is computed whole by one
+ * task index (a chunk of rows, a head, an expert's rows), with the same code whichever worker claims the index,
+ * and nothing is summed across workers; per-worker scratch only holds values the task writes before it reads them.
+ * The row kernels give a row the same bits whether it is computed alone, in a pair ({@link VectorDot#dotPair}) or
+ * in a row range, so neither the chunk boundaries (which follow the thread count) nor the other rows of a step
+ * (other sequences in a batch) change a row's result.
  */
 public final class CpuBackend implements Backend {
 
