@@ -1,7 +1,7 @@
 package dev.reasoningrouter.engine.generate;
 
+import dev.reasoningrouter.engine.model.DeepSeekModel;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** The log-probability of one token under a row of logits: sampling's logprobs and perplexity share it. */
@@ -9,48 +9,39 @@ public final class LogSoftmax {
     private LogSoftmax() {}
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    /** Elements summed in float lanes before the partial sum joins the double total: bounds the float rounding. */
+    /** Terms summed in a float before the partial sum joins the double total: bounds the float rounding. */
     private static final int CHUNK = 1024;
 
     /**
-     * {@code log softmax(logits)[token]}, computed stably (shifted by the row's maximum). Vectorised: a decode step
-     * calls this once per sequence over the whole vocabulary (128k entries for DeepSeek-V3), and a scalar
-     * {@code Math.exp} loop cost as much as the step's matrix products in batched decode. Lanes are added in index
-     * order, never with {@code reduceLanes}, so the result is the same compiled or interpreted.
+     * {@code log softmax(logits)[token]}, computed stably (shifted by the row's maximum). A decode step calls this once
+     * per sequence over the whole vocabulary (129k entries for DeepSeek-V3), where a {@code Math.exp} per entry cost
+     * as much as the step's matrix products in batched decode. So the maximum is found with vectors, and e^x comes
+     * from {@link DeepSeekModel#fixedExp}'s float arithmetic (about 1 ulp, and the same bits compiled or interpreted,
+     * unlike {@code Math.exp}'s intrinsic or the Vector API's EXP); the terms are summed in index order in chunks.
      */
     public static double at(float[] logits, int token) {
         int n = logits.length;
         int lanes = F.length();
         int vEnd = F.loopBound(n);
-        float[] lane = new float[lanes];
         FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         for (int i = 0; i < vEnd; i += lanes) {
             vmax = vmax.max(FloatVector.fromArray(F, logits, i));
         }
-        vmax.intoArray(lane, 0);
         float max = Float.NEGATIVE_INFINITY;
-        for (float v : lane) {
-            max = Math.max(max, v);
+        for (int l = 0; l < lanes; l++) {
+            max = Math.max(max, vmax.lane(l)); // max is exact in any order
         }
         for (int i = vEnd; i < n; i++) {
             max = Math.max(max, logits[i]);
         }
-        FloatVector shift = FloatVector.broadcast(F, max);
         double sum = 0;
-        int i = 0;
-        while (i < vEnd) {
-            int end = Math.min(vEnd, i + CHUNK);
-            FloatVector acc = FloatVector.zero(F);
-            for (; i < end; i += lanes) {
-                acc = acc.add(FloatVector.fromArray(F, logits, i).sub(shift).lanewise(VectorOperators.EXP));
+        for (int i = 0; i < n; ) {
+            int end = Math.min(n, i + CHUNK);
+            float part = 0;
+            for (; i < end; i++) {
+                part += DeepSeekModel.fixedExp(logits[i] - max);
             }
-            acc.intoArray(lane, 0);
-            for (float v : lane) {
-                sum += v;
-            }
-        }
-        for (; i < n; i++) {
-            sum += Math.exp(logits[i] - max);
+            sum += part;
         }
         return logits[token] - (double) max - Math.log(sum);
     }

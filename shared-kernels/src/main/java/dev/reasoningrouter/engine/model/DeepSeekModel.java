@@ -518,6 +518,27 @@ public final class DeepSeekModel implements InferenceModel {
         }
     }
 
+    /**
+     * e^x by siluMul's method (x clamped to [-87, 88]), on one float: the same bits in every execution mode. Log-probs
+     * ({@code engine.generate.LogSoftmax}) use it, so a sampled token's log-probability, and the fast path's
+     * confidence built from it, do not depend on the JIT either.
+     */
+    public static float fixedExp(float x) {
+        x = Math.min(Math.max(x, -87f), 88f);
+        float t = Math.fma(x, LOG2E, ROUND);
+        float k = t - ROUND;
+        float r = Math.fma(k, -LN2_HI, x);
+        r = Math.fma(k, -LN2_LO, r);
+        float p = Math.fma(r, 1f / 5040, 1f / 720);
+        p = Math.fma(p, r, 1f / 120);
+        p = Math.fma(p, r, 1f / 24);
+        p = Math.fma(p, r, 1f / 6);
+        p = Math.fma(p, r, 0.5f);
+        p = Math.fma(p, r, 1f);
+        p = Math.fma(p, r, 1f);
+        return p * Float.intBitsToFloat((Float.floatToRawIntBits(t) - (ROUND_BITS - 127)) << 23);
+    }
+
     /** The vector loop's arithmetic on one float, for the tail: every element gets the same function. */
     static float siluScalar(float g) {
         float x = Math.min(Math.max(-g, -87f), 88f);

@@ -274,10 +274,23 @@ public final class VectorDot {
             a2 = q1.fma(FloatVector.fromArray(F, x2, xo + 16), q0.mul(FloatVector.fromArray(F, x2, xo))).fma(d0, a2);
             a3 = q1.fma(FloatVector.fromArray(F, x3, xo + 16), q0.mul(FloatVector.fromArray(F, x3, xo))).fma(d0, a3);
         }
-        y0[yCol] = a0.add(b0).reduceLanes(VectorOperators.ADD);
-        y1[yCol] = a1.add(b1).reduceLanes(VectorOperators.ADD);
-        y2[yCol] = a2.add(b2).reduceLanes(VectorOperators.ADD);
-        y3[yCol] = a3.add(b3).reduceLanes(VectorOperators.ADD);
+        // sumLanes spelled out for each row, as dotQ80 does (this kernel only runs with 16 lanes)
+        a0 = a0.add(b0);
+        a0 = a0.add(a0.rearrange(X8));
+        a0 = a0.add(a0.rearrange(X4));
+        y0[yCol] = (a0.lane(0) + a0.lane(2)) + (a0.lane(1) + a0.lane(3));
+        a1 = a1.add(b1);
+        a1 = a1.add(a1.rearrange(X8));
+        a1 = a1.add(a1.rearrange(X4));
+        y1[yCol] = (a1.lane(0) + a1.lane(2)) + (a1.lane(1) + a1.lane(3));
+        a2 = a2.add(b2);
+        a2 = a2.add(a2.rearrange(X8));
+        a2 = a2.add(a2.rearrange(X4));
+        y2[yCol] = (a2.lane(0) + a2.lane(2)) + (a2.lane(1) + a2.lane(3));
+        a3 = a3.add(b3);
+        a3 = a3.add(a3.rearrange(X8));
+        a3 = a3.add(a3.rearrange(X4));
+        y3[yCol] = (a3.lane(0) + a3.lane(2)) + (a3.lane(1) + a3.lane(3));
     }
 
     /** True when {@link #dotPair} serves this matrix: Q8_0 rows with 512-bit vectors. */
