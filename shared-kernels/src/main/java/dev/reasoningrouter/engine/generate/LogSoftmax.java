@@ -2,6 +2,7 @@ package dev.reasoningrouter.engine.generate;
 
 import dev.reasoningrouter.engine.model.DeepSeekModel;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** The log-probability of one token under a row of logits: sampling's logprobs and perplexity share it. */
@@ -9,7 +10,7 @@ public final class LogSoftmax {
     private LogSoftmax() {}
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    /** Terms summed in a float before the partial sum joins the double total: bounds the float rounding. */
+    /** Terms summed in float lanes before they join the double total: bounds the float rounding. */
     private static final int CHUNK = 1024;
 
     /**
@@ -17,7 +18,7 @@ public final class LogSoftmax {
      * per sequence over the whole vocabulary (129k entries for DeepSeek-V3), where a {@code Math.exp} per entry cost
      * as much as the step's matrix products in batched decode. So the maximum is found with vectors, and e^x comes
      * from {@link DeepSeekModel#fixedExp}'s float arithmetic (about 1 ulp, and the same bits compiled or interpreted,
-     * unlike {@code Math.exp}'s intrinsic or the Vector API's EXP); the terms are summed in index order in chunks.
+     * unlike {@code Math.exp}'s intrinsic or the Vector API's EXP); vector lanes, each chunk's lanes then added in index order.
      */
     public static double at(float[] logits, int token) {
         int n = logits.length;
@@ -35,13 +36,34 @@ public final class LogSoftmax {
             max = Math.max(max, logits[i]);
         }
         double sum = 0;
-        for (int i = 0; i < n; ) {
-            int end = Math.min(n, i + CHUNK);
-            float part = 0;
-            for (; i < end; i++) {
-                part += DeepSeekModel.fixedExp(logits[i] - max);
+        int i = 0;
+        while (i < vEnd) {
+            int end = Math.min(vEnd, i + CHUNK);
+            FloatVector acc = FloatVector.zero(F);
+            for (; i < end; i += lanes) {
+                // DeepSeekModel.fixedExp, lane by lane (spelled out: a vector passed to a call would be boxed)
+                FloatVector x = FloatVector.fromArray(F, logits, i).sub(max).max(-87f).min(88f);
+                FloatVector t = x.fma(DeepSeekModel.LOG2E, DeepSeekModel.ROUND);
+                FloatVector k = t.sub(DeepSeekModel.ROUND);
+                FloatVector r = k.lanewise(VectorOperators.FMA, -DeepSeekModel.LN2_HI, x);
+                r = k.lanewise(VectorOperators.FMA, -DeepSeekModel.LN2_LO, r);
+                FloatVector p = r.fma(1f / 5040, 1f / 720);
+                p = p.lanewise(VectorOperators.FMA, r, 1f / 120);
+                p = p.lanewise(VectorOperators.FMA, r, 1f / 24);
+                p = p.lanewise(VectorOperators.FMA, r, 1f / 6);
+                p = p.lanewise(VectorOperators.FMA, r, 0.5f);
+                p = p.lanewise(VectorOperators.FMA, r, 1f);
+                p = p.lanewise(VectorOperators.FMA, r, 1f);
+                FloatVector twoK = t.reinterpretAsInts().sub(DeepSeekModel.ROUND_BITS - 127)
+                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                acc = acc.add(p.mul(twoK));
             }
-            sum += part;
+            for (int l = 0; l < lanes; l++) {
+                sum += acc.lane(l); // lanes in index order: the same bits in every execution mode
+            }
+        }
+        for (; i < n; i++) {
+            sum += DeepSeekModel.fixedExp(logits[i] - max);
         }
         return logits[token] - (double) max - Math.log(sum);
     }

@@ -475,13 +475,13 @@ public final class DeepSeekModel implements InferenceModel {
     }
 
     // constants of the exponential in siluMul
-    private static final float LOG2E = 1.44269504f;
+    public static final float LOG2E = 1.44269504f;
     /** 1.5 * 2^23: adding it to a float of magnitude below 2^22 rounds that to an integer, kept in the low bits. */
-    private static final float ROUND = 12582912f;
-    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+    public static final float ROUND = 12582912f;
+    public static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
     /** ln 2 split in two: HI has few significant bits, so k * HI is exact for the k that occur (|k| <= 127). */
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
+    public static final float LN2_HI = 0.693359375f;
+    public static final float LN2_LO = -2.12194440e-4f;
 
     /**
      * {@code a = silu(a) * b}, SwiGLU's gate, with {@code silu(g) = g / (1 + e^-g)}.
