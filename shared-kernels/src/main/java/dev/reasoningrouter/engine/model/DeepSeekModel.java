@@ -541,20 +541,7 @@ public final class DeepSeekModel implements InferenceModel {
 
     /** The vector loop's arithmetic on one float, for the tail: every element gets the same function. */
     static float siluScalar(float g) {
-        float x = Math.min(Math.max(-g, -87f), 88f);
-        float t = Math.fma(x, LOG2E, ROUND);
-        float k = t - ROUND;
-        float r = Math.fma(k, -LN2_HI, x);
-        r = Math.fma(k, -LN2_LO, r);
-        float p = Math.fma(r, 1f / 5040, 1f / 720);
-        p = Math.fma(p, r, 1f / 120);
-        p = Math.fma(p, r, 1f / 24);
-        p = Math.fma(p, r, 1f / 6);
-        p = Math.fma(p, r, 0.5f);
-        p = Math.fma(p, r, 1f);
-        p = Math.fma(p, r, 1f);
-        float twoK = Float.intBitsToFloat((Float.floatToRawIntBits(t) - (ROUND_BITS - 127)) << 23);
-        return g / (p * twoK + 1f);
+        return g / (fixedExp(-g) + 1f);
     }
 
     static void softmax(float[] s, int n) {
