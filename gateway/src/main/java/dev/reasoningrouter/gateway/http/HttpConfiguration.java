@@ -10,6 +10,6 @@ class HttpConfiguration {
     /** Picked up by Spring Boot's Netty server factory (every NettyServerCustomizer bean is applied). */
     @Bean
     NettyServerCustomizer keepAliveReads() {
-        return KeepAliveReads.customizer();
+        return KeepAliveReads::install;
     }
 }

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.LastHttpContent;
-import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 
@@ -31,14 +30,9 @@ public final class KeepAliveReads extends ChannelOutboundHandlerAdapter {
         return server.doOnChannelInit((observer, channel, remote) -> addTo(channel.pipeline()));
     }
 
-    /** The same as a Spring Boot customizer of the embedded server. */
-    public static NettyServerCustomizer customizer() {
-        return KeepAliveReads::install;
-    }
-
     static void addTo(ChannelPipeline pipeline) {
         // HTTP/2 connections have no traffic handler (and no such stall): leave them as they are
-        if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null && pipeline.get(NAME) == null) {
+        if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null) {
             pipeline.addAfter(NettyPipeline.HttpTrafficHandler, NAME, new KeepAliveReads());
         }
     }

@@ -1,6 +1,6 @@
 package dev.reasoningrouter.engine.generate;
 
-import dev.reasoningrouter.engine.model.DeepSeekModel;
+import dev.reasoningrouter.engine.tensor.FixedExp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -17,7 +17,7 @@ public final class LogSoftmax {
      * {@code log softmax(logits)[token]}, computed stably (shifted by the row's maximum). A decode step calls this once
      * per sequence over the whole vocabulary (129k entries for DeepSeek-V3), where a {@code Math.exp} per entry cost
      * as much as the step's matrix products in batched decode. So the maximum is found with vectors, and e^x comes
-     * from {@link DeepSeekModel#fixedExp}'s float arithmetic (about 1 ulp, and the same bits compiled or interpreted,
+     * from {@link FixedExp}'s float arithmetic (about 1 ulp, and the same bits compiled or interpreted,
      * unlike {@code Math.exp}'s intrinsic or the Vector API's EXP); vector lanes, each chunk's lanes then added in index order.
      */
     public static double at(float[] logits, int token) {
@@ -41,12 +41,12 @@ public final class LogSoftmax {
             int end = Math.min(vEnd, i + CHUNK);
             FloatVector acc = FloatVector.zero(F);
             for (; i < end; i += lanes) {
-                // DeepSeekModel.fixedExp, lane by lane (spelled out: a vector passed to a call would be boxed)
+                // FixedExp.exp, lane by lane (spelled out: a vector passed to a call C2 does not inline would be boxed)
                 FloatVector x = FloatVector.fromArray(F, logits, i).sub(max).max(-87f).min(88f);
-                FloatVector t = x.fma(DeepSeekModel.LOG2E, DeepSeekModel.ROUND);
-                FloatVector k = t.sub(DeepSeekModel.ROUND);
-                FloatVector r = k.lanewise(VectorOperators.FMA, -DeepSeekModel.LN2_HI, x);
-                r = k.lanewise(VectorOperators.FMA, -DeepSeekModel.LN2_LO, r);
+                FloatVector t = x.fma(FixedExp.LOG2E, FixedExp.ROUND);
+                FloatVector k = t.sub(FixedExp.ROUND);
+                FloatVector r = k.lanewise(VectorOperators.FMA, -FixedExp.LN2_HI, x);
+                r = k.lanewise(VectorOperators.FMA, -FixedExp.LN2_LO, r);
                 FloatVector p = r.fma(1f / 5040, 1f / 720);
                 p = p.lanewise(VectorOperators.FMA, r, 1f / 120);
                 p = p.lanewise(VectorOperators.FMA, r, 1f / 24);
@@ -54,7 +54,7 @@ public final class LogSoftmax {
                 p = p.lanewise(VectorOperators.FMA, r, 0.5f);
                 p = p.lanewise(VectorOperators.FMA, r, 1f);
                 p = p.lanewise(VectorOperators.FMA, r, 1f);
-                FloatVector twoK = t.reinterpretAsInts().sub(DeepSeekModel.ROUND_BITS - 127)
+                FloatVector twoK = t.reinterpretAsInts().sub(FixedExp.ROUND_BITS - 127)
                         .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
                 acc = acc.add(p.mul(twoK));
             }
@@ -63,7 +63,7 @@ public final class LogSoftmax {
             }
         }
         for (; i < n; i++) {
-            sum += DeepSeekModel.fixedExp(logits[i] - max);
+            sum += FixedExp.exp(logits[i] - max);
         }
         return logits[token] - (double) max - Math.log(sum);
     }

@@ -2,6 +2,7 @@ package dev.reasoningrouter.engine.model;
 
 import dev.reasoningrouter.engine.kernels.Backend;
 import dev.reasoningrouter.engine.tensor.Dequant;
+import dev.reasoningrouter.engine.tensor.FixedExp;
 import dev.reasoningrouter.engine.tensor.VectorDot;
 import dev.reasoningrouter.engine.tensor.WeightMatrix;
 import java.util.Arrays;
@@ -474,23 +475,10 @@ public final class DeepSeekModel implements InferenceModel {
         }
     }
 
-    // constants of the exponential in siluMul
-    public static final float LOG2E = 1.44269504f;
-    /** 1.5 * 2^23: adding it to a float of magnitude below 2^22 rounds that to an integer, kept in the low bits. */
-    public static final float ROUND = 12582912f;
-    public static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
-    /** ln 2 split in two: HI has few significant bits, so k * HI is exact for the k that occur (|k| <= 127). */
-    public static final float LN2_HI = 0.693359375f;
-    public static final float LN2_LO = -2.12194440e-4f;
-
     /**
-     * {@code a = silu(a) * b}, SwiGLU's gate, with {@code silu(g) = g / (1 + e^-g)}.
-     *
-     * <p>e^-g is computed here from IEEE add, multiply and fma, not with {@code lanewise(EXP)}: the Vector API
-     * only bounds EXP's error, and it gives other bits when C2 has compiled it (an intrinsic) than interpreted
-     * (Math.exp per lane), which made the logits depend on how warm the JIT was. Method: x = k ln2 + r with
-     * k = round(x log2 e) and |r| <= ln2/2, e^r from its Taylor series to r^7 (truncation error below 6e-9
-     * relative), then 2^k put straight into the exponent bits. About 1 ulp from the true value.
+     * {@code a = silu(a) * b}, SwiGLU's gate, with {@code silu(g) = g / (1 + e^-g)}; e^-g is {@link FixedExp}'s, its
+     * operations spelled out here lane by lane (a vector passed to a call C2 does not inline would be boxed, and the
+     * decode step would allocate), so the gate, and the logits, do not depend on how warm the JIT is.
      */
     private static void siluMul(float[] a, float[] b, int n) {
         int i = 0;
@@ -498,10 +486,10 @@ public final class DeepSeekModel implements InferenceModel {
             FloatVector g = FloatVector.fromArray(F, a, i);
             // e^x for x = -g, clamped so that 2^k stays a normal float (silu is g or 0 to float precision out there)
             FloatVector x = g.neg().max(-87f).min(88f);
-            FloatVector t = x.fma(LOG2E, ROUND);
-            FloatVector k = t.sub(ROUND);
-            FloatVector r = k.lanewise(VectorOperators.FMA, -LN2_HI, x);
-            r = k.lanewise(VectorOperators.FMA, -LN2_LO, r);
+            FloatVector t = x.fma(FixedExp.LOG2E, FixedExp.ROUND);
+            FloatVector k = t.sub(FixedExp.ROUND);
+            FloatVector r = k.lanewise(VectorOperators.FMA, -FixedExp.LN2_HI, x);
+            r = k.lanewise(VectorOperators.FMA, -FixedExp.LN2_LO, r);
             FloatVector p = r.fma(1f / 5040, 1f / 720);
             p = p.lanewise(VectorOperators.FMA, r, 1f / 120);
             p = p.lanewise(VectorOperators.FMA, r, 1f / 24);
@@ -509,7 +497,7 @@ public final class DeepSeekModel implements InferenceModel {
             p = p.lanewise(VectorOperators.FMA, r, 0.5f);
             p = p.lanewise(VectorOperators.FMA, r, 1f);
             p = p.lanewise(VectorOperators.FMA, r, 1f);
-            FloatVector twoK = t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector twoK = t.reinterpretAsInts().sub(FixedExp.ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector e = p.mul(twoK);
             g.div(e.add(1f)).mul(FloatVector.fromArray(F, b, i)).intoArray(a, i);
         }
@@ -518,30 +506,9 @@ public final class DeepSeekModel implements InferenceModel {
         }
     }
 
-    /**
-     * e^x by siluMul's method (x clamped to [-87, 88]), on one float: the same bits in every execution mode. Log-probs
-     * ({@code engine.generate.LogSoftmax}) use it, so a sampled token's log-probability, and the fast path's
-     * confidence built from it, do not depend on the JIT either.
-     */
-    public static float fixedExp(float x) {
-        x = Math.min(Math.max(x, -87f), 88f);
-        float t = Math.fma(x, LOG2E, ROUND);
-        float k = t - ROUND;
-        float r = Math.fma(k, -LN2_HI, x);
-        r = Math.fma(k, -LN2_LO, r);
-        float p = Math.fma(r, 1f / 5040, 1f / 720);
-        p = Math.fma(p, r, 1f / 120);
-        p = Math.fma(p, r, 1f / 24);
-        p = Math.fma(p, r, 1f / 6);
-        p = Math.fma(p, r, 0.5f);
-        p = Math.fma(p, r, 1f);
-        p = Math.fma(p, r, 1f);
-        return p * Float.intBitsToFloat((Float.floatToRawIntBits(t) - (ROUND_BITS - 127)) << 23);
-    }
-
     /** The vector loop's arithmetic on one float, for the tail: every element gets the same function. */
     static float siluScalar(float g) {
-        return g / (fixedExp(-g) + 1f);
+        return g / (FixedExp.exp(-g) + 1f);
     }
 
     static void softmax(float[] s, int n) {

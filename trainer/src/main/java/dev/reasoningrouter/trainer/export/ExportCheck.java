@@ -18,7 +18,12 @@ public final class ExportCheck {
     private ExportCheck() {}
 
     /** The largest |engine - trainer| over all positions and tokens, divided by the largest |logit|, per budget k. */
-    public record Result(double[] relativeDifference, double largestLogit) {
+    /** Per budget k (index k - 1): max |engine - trainer| / max |logit|, and that max |logit|. */
+    public record Result(double[] relativeDifference, double[] largestLogits) {
+        public double largestLogit() {
+            return Arrays.stream(largestLogits).max().orElse(0);
+        }
+
         public double worst() {
             return Arrays.stream(relativeDifference).max().orElse(0);
         }
@@ -38,7 +43,7 @@ public final class ExportCheck {
     public static Result compare(Path file, TrainedTensors t, int[] tokens, int threads) throws IOException {
         int topK = Math.max(1, t.config().numExpertsPerTok());
         double[] rel = new double[topK];
-        double largest = 0;
+        double[] largest = new double[topK];
         try (LoadedModel lm = ModelLoader.load(file, threads)) {
             InferenceModel engine = lm.model();
             for (int k = 1; k <= topK; k++) {
@@ -59,7 +64,7 @@ public final class ExportCheck {
                     }
                 }
                 rel[k - 1] = diff / max;
-                largest = Math.max(largest, max);
+                largest[k - 1] = max;
             }
         }
         return new Result(rel, largest);

@@ -2,18 +2,15 @@ package dev.reasoningrouter.trainer.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reasoningrouter.engine.model.InferenceModel;
-import dev.reasoningrouter.engine.model.LatentKvCache;
-import dev.reasoningrouter.engine.model.LoadedModel;
 import dev.reasoningrouter.engine.model.ModelConfig;
-import dev.reasoningrouter.engine.model.ModelLoader;
 import dev.reasoningrouter.engine.synth.SyntheticVocabulary;
 import dev.reasoningrouter.engine.tensor.GgmlType;
 import dev.reasoningrouter.engine.tokenizer.TokenizerVocabulary;
 import dev.reasoningrouter.trainer.nn.Parameter;
 import dev.reasoningrouter.trainer.nn.TrainableModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,29 +89,15 @@ class EngineEquivalenceTest {
     }
 
     private static void assertEquivalent(TrainedTensors t, Path file, double bound) {
-        ModelConfig c = t.config();
-        try (LoadedModel lm = ModelLoader.load(file, 1)) {
-            InferenceModel engine = lm.model();
-            for (int k = 1; k <= c.numExpertsPerTok(); k++) {
-                LatentKvCache cache = engine.newCache(TOKENS.length);
-                LatentKvCache[] caches = new LatentKvCache[TOKENS.length];
-                Arrays.fill(caches, cache);
-                int[] experts = new int[TOKENS.length];
-                Arrays.fill(experts, k);
-                boolean[] want = new boolean[TOKENS.length];
-                Arrays.fill(want, true);
-                float[][] e = engine.forward(caches, TOKENS, TOKENS.length, experts, want);
-                float[][] mine = t.model().logits(t.model().newWorker(), TOKENS, k);
-                double largest = 0, diff = 0;
-                for (int i = 0; i < TOKENS.length; i++) {
-                    for (int j = 0; j < c.vocabSize(); j++) {
-                        largest = Math.max(largest, Math.abs(e[i][j]));
-                        diff = Math.max(diff, Math.abs(e[i][j] - mine[i][j]));
-                    }
-                }
-                assertThat(largest).as("logits must not be trivial").isGreaterThan(0.5);
-                assertThat(diff / largest).as("k = " + k + ": max |engine - trainer| / max |logit|").isLessThanOrEqualTo(bound);
-            }
+        ExportCheck.Result r;
+        try {
+            r = ExportCheck.compare(file, t, TOKENS, 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (int k = 1; k <= t.config().numExpertsPerTok(); k++) {
+            assertThat(r.largestLogits()[k - 1]).as("logits must not be trivial").isGreaterThan(0.5);
+            assertThat(r.relativeDifference()[k - 1]).as("k = " + k + ": max |engine - trainer| / max |logit|").isLessThanOrEqualTo(bound);
         }
     }
 }
